@@ -1,0 +1,77 @@
+# storefleet — the two commands people need are `make dev` and `make test`.
+# Everything else here is a building block of those two.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null)
+PYTEST_ARGS ?=
+
+.PHONY: help
+help:
+	@echo "make dev        start the local control plane and storefleet on it; prints URLs and login"
+	@echo "make test       install what is needed and run every test tier this machine can run"
+	@echo "make toolchain  build the pinned etcd/kube-*/kubectl/kwok/helm binaries from Go modules"
+	@echo "make lint       ruff, mypy (strict), import-linter, generated-file checks"
+	@echo "make perf       run the benchmarks in tests/perf"
+
+# ---------- installation ----------
+.PHONY: uv
+uv:
+	@if ! uv --version 2>/dev/null | grep -q "^uv $(UV_VERSION)"; then \
+	  echo "installing uv $(UV_VERSION)"; $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"; fi
+
+# requirements.lock pins every Python package by version and hash (exported from uv's resolver by
+# `make lock`); installs are exactly that set, then our own package editable on top.
+.PHONY: python-deps
+python-deps: uv
+	@test -x $(PY) || uv venv --quiet --python $(PYTHON) $(VENV)
+	uv pip sync --quiet --python $(PY) requirements.lock
+	uv pip install --quiet --python $(PY) --no-deps -e .
+
+.PHONY: lock
+lock: uv
+	uv lock --upgrade-package storefleet
+	uv export --frozen --all-groups --no-emit-project --format requirements-txt --no-header -o requirements.lock
+
+.PHONY: system-deps
+system-deps:
+	bash deploy/scripts/install-system-deps.sh
+
+.PHONY: toolchain
+toolchain:
+	@command -v go >/dev/null || { echo "Go 1.26 is needed to build the local control plane toolchain"; exit 1; }
+	bash deploy/toolchain/build.sh >/dev/null
+
+.PHONY: deps
+deps: system-deps python-deps toolchain
+
+# ---------- checks ----------
+.PHONY: lint
+lint: python-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+# ---------- tests ----------
+.PHONY: test
+test: deps lint
+	$(PY) -m pytest -m "not perf" $(PYTEST_ARGS)
+
+.PHONY: test-unit
+test-unit: python-deps
+	$(PY) -m pytest -m unit $(PYTEST_ARGS)
+
+.PHONY: perf
+perf: deps
+	$(PY) -m pytest -m perf -s $(PYTEST_ARGS)
+
+# ---------- local platform ----------
+.PHONY: dev
+dev: deps
+	$(PY) -m storefleet_localcluster up

@@ -1,0 +1,1 @@
+"""The local control plane for tests and `make dev`: toolchain lookup, PKI, process runner."""

@@ -1,0 +1,71 @@
+"""Locate (and if needed build) the pinned local control plane toolchain.
+
+The binaries are built from Go modules by ``deploy/toolchain/build.sh`` into a directory named after
+their versions; this module only finds that directory and the binaries in it. It never downloads.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from functools import cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+BUILD_SCRIPT = REPO_ROOT / "deploy" / "toolchain" / "build.sh"
+VERSIONS_FILE = REPO_ROOT / "deploy" / "toolchain" / "versions.env"
+
+BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "helm")
+
+
+class ToolchainMissing(RuntimeError):
+    """The pinned binaries are not built yet; ``make toolchain`` (or build.sh) builds them."""
+
+
+def versions() -> dict[str, str]:
+    """The pinned versions from versions.env (KEY=VALUE lines)."""
+    pinned: dict[str, str] = {}
+    for line in VERSIONS_FILE.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            pinned[key.strip()] = value.strip()
+    return pinned
+
+
+def toolchain_dir() -> Path:
+    """The versioned cache directory build.sh writes (whether or not it exists yet)."""
+    v = versions()
+    cache_root = Path(os.environ.get("STOREFLEET_CACHE", Path.home() / ".cache" / "storefleet"))
+    name = (
+        f"k8s-{v['K8S_VERSION']}-etcd-{v['ETCD_VERSION']}-kwok-{v['KWOK_VERSION']}-helm-{v['HELM_VERSION']}"
+    )
+    return cache_root / "toolchain" / name
+
+
+def is_complete(directory: Path | None = None) -> bool:
+    directory = directory or toolchain_dir()
+    return all((directory / "bin" / name).exists() for name in BINARIES) and (
+        directory / "kwok-stages"
+    ).is_dir()
+
+
+def ensure_toolchain() -> Path:
+    """Build the toolchain when it is missing (slow when cold); return its directory."""
+    directory = toolchain_dir()
+    if not is_complete(directory):
+        subprocess.run(["bash", str(BUILD_SCRIPT)], check=True, stdout=subprocess.DEVNULL)
+    if not is_complete(directory):
+        raise ToolchainMissing(f"toolchain build did not produce every binary in {directory}")
+    return directory
+
+
+@cache
+def binary(name: str) -> Path:
+    """Path of one pinned binary; raises ToolchainMissing with the fix when it is absent."""
+    if name not in BINARIES:
+        raise ValueError(f"unknown toolchain binary {name!r}; known: {', '.join(BINARIES)}")
+    path = toolchain_dir() / "bin" / name
+    if not path.exists():
+        raise ToolchainMissing(f"{path} is missing: run `make toolchain` (deploy/toolchain/build.sh)")
+    return path

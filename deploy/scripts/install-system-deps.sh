@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests and `make dev` need, only when something is missing.
+# Root installs directly; otherwise sudo is used when present. Nothing is fetched from anywhere but
+# the distribution's package repository.
+set -euo pipefail
+
+PACKAGES=(ca-certificates)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+echo "installing Debian packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Build the local control plane toolchain from Go modules and cache it by version.
+#
+# Why: this project's machines have no Docker and no internet (only package registries), so kind
+# and release downloads are impossible. etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, kwok and helm are built from the Go module proxy instead.
+#
+# Output: prints the toolchain directory on the last line of stdout. It holds bin/ (the binaries)
+# and kwok-stages/ (kwok's stage YAMLs, copied from the module zip).
+# A warm cache builds nothing. Binaries already on PATH at the pinned version are linked instead.
+#
+# Environment: STOREFLEET_CACHE (default ~/.cache/storefleet), STOREFLEET_TOOLCHAIN_FORCE=1 to rebuild.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+. "$HERE/versions.env"
+CACHE=${STOREFLEET_CACHE:-$HOME/.cache/storefleet}
+DIR="$CACHE/toolchain/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION-helm-$HELM_VERSION"
+BIN="$DIR/bin"
+mkdir -p "$BIN"
+
+# Never let the go command fetch another toolchain behind our back; static binaries need no C.
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+
+log() { echo "toolchain: $*" >&2; }
+
+# version_of NAME PATH -> the version string the binary reports, or nothing.
+version_of() {
+  local name=$1 path=$2
+  case $name in
+    kube-apiserver|kube-controller-manager|kube-scheduler)
+      "$path" --version 2>/dev/null | sed -n 's/^Kubernetes v//p' ;;
+    kubectl) "$path" version --client -o json 2>/dev/null \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"].lstrip("v"))' 2>/dev/null ;;
+    etcd) "$path" --version 2>/dev/null | sed -n 's/^etcd Version: //p' ;;
+    kwok) "$path" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1 ;;
+    helm) "$path" version --template '{{ .Version }}' 2>/dev/null | sed 's/^v//' ;;
+  esac
+}
+
+want_version() {
+  case $1 in
+    kube-*|kubectl) echo "$K8S_VERSION" ;;
+    etcd) echo "$ETCD_VERSION" ;;
+    kwok) echo "$KWOK_VERSION" ;;
+    helm) echo "$HELM_VERSION" ;;
+  esac
+}
+
+# have NAME: true when bin/NAME is present at the pinned version (linking a PATH copy if one fits).
+have() {
+  local name=$1 want
+  want=$(want_version "$name")
+  if [ -z "${STOREFLEET_TOOLCHAIN_FORCE:-}" ] && [ -x "$BIN/$name" ] && [ "$(version_of "$name" "$BIN/$name")" = "$want" ]; then
+    return 0
+  fi
+  local onpath
+  onpath=$(command -v "$name" 2>/dev/null || true)
+  if [ -z "${STOREFLEET_TOOLCHAIN_FORCE:-}" ] && [ -n "$onpath" ] && [ "$onpath" != "$BIN/$name" ] \
+     && [ "$(version_of "$name" "$onpath")" = "$want" ]; then
+    log "using $onpath ($want) from PATH"
+    ln -sf "$onpath" "$BIN/$name"
+    return 0
+  fi
+  return 1
+}
+
+# check NAME: fail loudly when a fresh build does not report the pinned version (missing ldflags).
+check() {
+  local name=$1 got want
+  want=$(want_version "$name")
+  got=$(version_of "$name" "$BIN/$name")
+  if [ "$got" != "$want" ]; then
+    echo "toolchain: $name reports version '$got', expected '$want'" >&2
+    exit 1
+  fi
+}
+
+build_k8s() {
+  local minor ld p tmp
+  minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+  ld="-s -w"
+  # The same version variables upstream's hack/lib/version.sh sets; without them /version reports
+  # v0.0.0-master and helm/kwok pick behaviour for the wrong Kubernetes version.
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+    ld+=" -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.buildDate=2026-01-01T00:00:00Z"
+  done
+  tmp=$(mktemp -d "$DIR/.build.XXXXXX")
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v$K8S_VERSION (slow when cold)"
+  (cd "$HERE/k8s" && go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ld" -o "$tmp/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+  mv "$tmp"/* "$BIN/" && rmdir "$tmp"
+}
+
+build_one() {  # build_one MODULE_DIR NAME PACKAGE LDFLAGS
+  local tmp
+  tmp=$(mktemp -d "$DIR/.build.XXXXXX")
+  log "building $2"
+  (cd "$HERE/$1" && go build -trimpath -ldflags "$4" -o "$tmp/$2" "$3")
+  mv "$tmp/$2" "$BIN/$2" && rmdir "$tmp"
+}
+
+need_k8s=0
+for n in kube-apiserver kube-controller-manager kube-scheduler kubectl; do have "$n" || need_k8s=1; done
+if [ $need_k8s = 1 ]; then build_k8s; fi
+for n in kube-apiserver kube-controller-manager kube-scheduler kubectl; do check "$n"; done
+
+have etcd || build_one etcd etcd go.etcd.io/etcd/server/v3 "-s -w"
+check etcd
+
+have kwok || build_one kwok kwok sigs.k8s.io/kwok/cmd/kwok "-s -w"
+check kwok
+
+# helm: the version variable makes `helm version` clean semver (pyhelm3 parses it), and the
+# chartutil pair makes the client-side default KubeVersion match our apiserver, not v1.20.
+have helm || build_one helm helm helm.sh/helm/v3/cmd/helm \
+  "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(echo "$K8S_VERSION" | cut -d. -f2)"
+check helm
+
+# kwok's standalone controller needs Stage objects, and its Exec CRD must be installed by us; both
+# ship inside the module zip, so copy them next to the binaries.
+kwok_src() {
+  local src
+  src=$(cd "$HERE/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok 2>/dev/null || true)
+  if [ -z "$src" ] || [ ! -d "$src/kustomize" ]; then
+    (cd "$HERE/kwok" && go mod download sigs.k8s.io/kwok)
+    src=$(cd "$HERE/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  fi
+  echo "$src"
+}
+copy_kwok_dir() {  # copy_kwok_dir SUBDIR TARGET
+  [ -d "$DIR/$2" ] && return 0
+  local src
+  src=$(kwok_src)
+  rm -rf "$DIR/.$2" && cp -r "$src/kustomize/$1" "$DIR/.$2" && chmod -R u+w "$DIR/.$2"
+  mv "$DIR/.$2" "$DIR/$2"
+}
+copy_kwok_dir stage kwok-stages
+copy_kwok_dir crd/bases kwok-crds
+
+echo "$DIR"

@@ -1,0 +1,1 @@
+"""storefleet operator: reconciles Tenant and Store resources (kopf)."""

@@ -1,0 +1,56 @@
+"""Test tiers and the shared local control plane.
+
+- ``cluster`` (session): a real control plane built from the pinned toolchain (etcd, kube-apiserver,
+  kube-controller-manager, kube-scheduler, kwok). Never skipped: if the toolchain is missing it is
+  built, and a start failure is an error, not a skip.
+- ``namespace``: a fresh namespace per test, deleted afterwards.
+- ``e2e_kind`` tests are skipped, with the reason, when no Docker engine answers.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from functools import cache
+
+import pytest
+
+from storefleet_localcluster.cluster import LocalCluster
+
+
+@cache
+def docker_available() -> bool:
+    docker = shutil.which("docker")
+    if docker is None:
+        return False
+    probe = subprocess.run([docker, "info"], capture_output=True, timeout=30, check=False)
+    return probe.returncode == 0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_kind = pytest.mark.skip(
+        reason="e2e_kind needs a Docker engine for kind and real images; `docker info` failed on this host"
+    )
+    for item in items:
+        if item.get_closest_marker("e2e_kind") and not docker_available():
+            item.add_marker(skip_kind)
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[LocalCluster]:
+    local = LocalCluster.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture
+def namespace(cluster: LocalCluster, request: pytest.FixtureRequest) -> Iterator[str]:
+    base = "".join(ch if ch.isalnum() else "-" for ch in request.node.name.lower())[:40].strip("-")
+    name = f"t-{base}-{uuid.uuid4().hex[:5]}"
+    cluster.kubectl("create", "namespace", name)
+    yield name
+    cluster.kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
