@@ -1,0 +1,61 @@
+"""Kubernetes Events for security-relevant moments (`kubectl describe secret user-…` shows them).
+
+Boundary: creates core/v1 Events; best effort. An Event that cannot be written is logged and
+dropped: refusing a login because the audit trail is briefly unavailable would turn an API-server
+hiccup into an outage.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kubernetes.client import CoreV1Api, CoreV1Event, V1EventSource, V1ObjectMeta, V1ObjectReference
+
+from storefleet_api.storage.kubernetes import KubernetesClients, StorageError, call
+
+logger = logging.getLogger(__name__)
+
+COMPONENT = "storefleet-gateway"
+_MAX_MESSAGE = 1024  # the API server's limit for an Event message
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    kind: str
+    name: str
+    namespace: str
+    api_version: str = "v1"
+
+
+class EventRecorder:
+    """Writes Events as the gateway, attributed to this pod."""
+
+    def __init__(self, clients: KubernetesClients, instance: str) -> None:
+        self._api = CoreV1Api(clients.admin)
+        self._timeout = clients.request_timeout
+        self._instance = instance or COMPONENT
+
+    async def record(self, about: ObjectRef, *, reason: str, message: str, warning: bool = False) -> None:
+        now = datetime.now(UTC)
+        event = CoreV1Event(
+            metadata=V1ObjectMeta(name=f"{about.name}.{secrets.token_hex(8)}", namespace=about.namespace),
+            involved_object=V1ObjectReference(
+                kind=about.kind, name=about.name, namespace=about.namespace, api_version=about.api_version
+            ),
+            reason=reason,
+            message=message[:_MAX_MESSAGE],
+            type="Warning" if warning else "Normal",
+            source=V1EventSource(component=COMPONENT),
+            reporting_component=f"storefleet.io/{COMPONENT}",
+            reporting_instance=self._instance,
+            first_timestamp=now,
+            last_timestamp=now,
+            count=1,
+        )
+        try:
+            await call(self._api.create_namespaced_event, about.namespace, event, _request_timeout=self._timeout)
+        except StorageError as error:
+            logger.warning("could not record event %s on %s/%s: %s", reason, about.kind, about.name, error)
