@@ -157,6 +157,9 @@ class LocalCluster:
             f"--service-account-private-key-file={sa_key}", f"--root-ca-file={p / 'ca.crt'}",
             f"--cluster-cidr={POD_CIDR}", f"--service-cluster-ip-range={SERVICE_CIDR}",
             "--controllers=*", "--v=1",
+            # Quotas on custom resources (count/stores.storefleet.io) are only recounted on this period
+            # once their CRD appears after startup; the default 5m would leave new tenants unenforced.
+            "--resource-quota-sync-period=10s",
         ])
         self._spawn("kube-scheduler", [*common, f"--secure-port={free_port()}", "--v=1"])
 
@@ -267,7 +270,7 @@ class LocalCluster:
         popen = subprocess.Popen(
             [str(self.bin_dir / name), *args],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=self.run_dir, start_new_session=True, env=env, preexec_fn=_die_with_parent,
+            cwd=self.run_dir, start_new_session=True, env=env, preexec_fn=die_with_parent,
         )
         self._processes.append(_Process(name, popen, log_path, log_file))
 
@@ -303,7 +306,7 @@ class LocalCluster:
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Runs in the child before exec: ask Linux to SIGTERM it when the process that started it dies.
 
     A test run killed by a timeout or SIGKILL never reaches its fixture teardown; without this its

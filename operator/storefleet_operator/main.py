@@ -1,0 +1,102 @@
+"""Operator entry point: settings, logging, clients on ``memo``, and kopf's run loop.
+
+``python -m storefleet_operator`` runs every handler cluster-wide. With several replicas, kopf peering
+(``ClusterKopfPeering`` named ``storefleet``, see deploy/operator/peering.yaml) lets exactly one of
+them handle resources while the others stand by; ``STOREFLEET_OPERATOR_STANDALONE=1`` skips peering
+for a single process (tests, ``make dev``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from typing import Any
+
+import kopf
+from kubernetes import client, config
+from pyhelm3 import Client as HelmClient
+
+from storefleet_operator.observability import Metrics, install_log_context
+from storefleet_operator.settings import OperatorSettings
+
+HANDLER_MODULES = ("storefleet_operator.handlers.tenants", "storefleet_operator.handlers.stores")
+PEERING_NAME = "storefleet"
+FINALIZER = "storefleet.io/cleanup"
+log = logging.getLogger(__name__)
+
+
+def build_api_client(settings: OperatorSettings) -> client.ApiClient:
+    if settings.kubeconfig is not None:
+        api: client.ApiClient = config.new_client_from_config(config_file=str(settings.kubeconfig))
+        return api
+    configuration = client.Configuration()
+    config.load_incluster_config(client_configuration=configuration)
+    return client.ApiClient(configuration)
+
+
+@kopf.on.startup()
+async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> None:
+    ours: OperatorSettings = memo.settings
+    # Our status schema is structural (no preserve-unknown-fields), so kopf's default bookkeeping in
+    # status.kopf would be pruned by the apiserver; keep it in annotations instead.
+    settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix="storefleet.io")
+    settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
+        prefix="storefleet.io", key="last-handled-configuration"
+    )
+    settings.persistence.finalizer = FINALIZER
+    # Our own Events describe every transition; kopf's per-handler "succeeded" events would double
+    # them, so only its warnings and errors are posted. This level also filters kopf.info(), so our
+    # Normal events go through kopf.event(type="Normal").
+    settings.posting.level = logging.WARNING
+    # Watches can go silent without an error when a connection is dropped by a proxy; a server-side
+    # timeout makes kopf re-list regularly (see nolar/kopf issues about stuck watch streams).
+    settings.watching.server_timeout = 300
+    settings.watching.client_timeout = 330
+    settings.watching.connect_timeout = 30
+    memo.api = build_api_client(ours)
+    memo.helm = HelmClient(
+        executable=ours.helm_executable,
+        # A kubeconfig *file* keeps the ServiceAccount token off helm's argv (never kubetoken=).
+        kubeconfig=ours.kubeconfig,
+        history_max_revisions=ours.history_max,
+        default_timeout=f"{ours.helm_timeout_seconds}s",
+    )
+    memo.metrics.serve(ours.metrics_port)
+    log.info("storefleet operator started", extra={"chart": str(ours.chart_path)})
+
+
+@kopf.on.cleanup()
+async def close_clients(memo: kopf.Memo, **_: Any) -> None:
+    api = getattr(memo, "api", None)
+    if api is not None:
+        api.close()
+
+
+@kopf.on.login()
+def login(memo: kopf.Memo, **kwargs: Any) -> kopf.ConnectionInfo | None:
+    ours: OperatorSettings = memo.settings
+    if ours.kubeconfig is not None:
+        os.environ["KUBECONFIG"] = str(ours.kubeconfig)
+        return kopf.login_with_kubeconfig(**kwargs)
+    return kopf.login_with_service_account(**kwargs)
+
+
+def main() -> None:
+    settings = OperatorSettings()
+    kopf.configure(
+        verbose=os.environ.get("STOREFLEET_OPERATOR_VERBOSE") == "1",
+        log_format=kopf.LogFormat.JSON if settings.log_format == "json" else kopf.LogFormat.FULL,
+        log_refkey="object",
+    )
+    install_log_context()
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)
+    standalone = os.environ.get("STOREFLEET_OPERATOR_STANDALONE") == "1"
+    kopf.run(
+        clusterwide=True,
+        standalone=standalone,
+        peering_name=None if standalone else PEERING_NAME,
+        liveness_endpoint=f"http://0.0.0.0:{settings.liveness_port}/healthz",
+        memo=kopf.Memo(settings=settings, metrics=Metrics()),
+    )

@@ -1,0 +1,84 @@
+"""Operator settings, read once at startup from ``STOREFLEET_OPERATOR_*`` environment variables.
+
+Grouped by concern; each default says why it is what it is. Both Tenant and Store reconciliation
+read from here; nothing else in the operator reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_REPO_CHART = Path(__file__).resolve().parents[2] / "helm" / "ecommerce-store"
+
+
+class OperatorSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STOREFLEET_OPERATOR_", extra="ignore", frozen=True)
+
+    # ---- Kubernetes access ----
+    kubeconfig: Path | None = None
+    """Kubeconfig for kopf, helm and exec. None means in-cluster config (the operator's own
+    ServiceAccount). It is passed to helm as a file path, never as a token on argv."""
+
+    platform_namespace: str = "storefleet-system"
+    """Where the platform itself (operator, gateway) runs."""
+
+    gateway_service_account: str = "storefleet-gateway"
+    """The gateway's ServiceAccount (in platform_namespace); each tenant namespace lets exactly this
+    account impersonate the tenant's `storefleet-tenant` ServiceAccount and nothing else."""
+
+    # ---- Helm ----
+    helm_executable: str = "helm"
+    chart_path: Path = _REPO_CHART
+    """The ecommerce-store chart directory (baked into the operator image at the same relative path)."""
+
+    values_files: list[Path] = Field(default_factory=list)
+    """Extra values files layered under the per-store values, e.g. the chart's values-local.yaml on the
+    local control plane or values-vps.yaml on a single-node VPS."""
+
+    helm_timeout_seconds: int = 300
+    """Bound for one helm install/upgrade including --wait; a store never waits forever."""
+
+    history_max: int = 5
+    """Helm revisions kept per store (Flux's default), so release Secrets do not pile up."""
+
+    # ---- Stores ----
+    store_domain_suffix: str = ".localhost"
+    """Store hosts are `<store>-<tenant><suffix>`; `.localhost` resolves to loopback on most systems."""
+
+    url_scheme: str = "http"
+    """`https` when the chart's TLS values are on (values-vps.yaml)."""
+
+    ingress_class: str = "nginx"
+
+    baked_images: bool = False
+    """Use WordPress images with WooCommerce/themes baked in (no internet egress needed at setup)."""
+
+    pod_security_level: str = "baseline"
+    """Pod Security Admission level for store namespaces; WordPress's Apache image needs baseline."""
+
+    max_concurrent_provisions: int = 3
+    """Global limit on stores provisioning at once (helm + rollout + setup); the rest wait as Queued.
+    Protects a small cluster from a thundering herd of installs."""
+
+    rollout_timeout_seconds: int = 300
+    """How long to wait for a store's workloads to become Ready before the step fails."""
+
+    step_max_attempts: int = 4
+    """Attempts per reconcile step before the store is marked Failed/Stalled."""
+
+    retry_base_delay_seconds: float = 2.0
+    retry_max_delay_seconds: float = 60.0
+    """Exponential backoff with jitter between attempts, capped so a fixed cause recovers quickly."""
+
+    # ---- Tenants ----
+    default_store_limit: int = 5
+    """Stores per tenant when the Tenant does not say; enforced by ResourceQuota count/stores."""
+
+    # ---- Observability ----
+    metrics_port: int = 9090
+    liveness_port: int = 8080
+    log_format: str = "json"
+    """`json` for production log pipelines, `text` for a developer's terminal."""

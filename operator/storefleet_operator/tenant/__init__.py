@@ -1,0 +1,1 @@
+"""Tenant reconciliation: a namespace per tenant with its quota and RBAC (pure builders in resources)."""
