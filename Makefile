@@ -74,4 +74,8 @@ perf: deps
 # ---------- local platform ----------
 .PHONY: dev
 dev: deps
+	$(PY) -m storefleet_localcluster dev
+
+.PHONY: cluster
+cluster: deps
 	$(PY) -m storefleet_localcluster up

@@ -1,4 +1,4 @@
-"""``python -m storefleet_localcluster up`` — run the local control plane in the foreground.
+"""``python -m storefleet_localcluster up|dev`` — the control plane alone, or the whole platform.
 
 Prints the kubeconfig path and how to use it, then keeps the cluster up until interrupted.
 """
@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from .cluster import LocalCluster
+from .dev import run as dev_run
 from .toolchain import REPO_ROOT
 
 
@@ -52,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--kubeconfig", default=str(REPO_ROOT / ".dev" / "kubeconfig"),
                     help="where to copy the admin kubeconfig")
     up.set_defaults(func=_up)
+    dev = sub.add_parser("dev", help="the whole platform: control plane, operator, gateway, bootstrap admin")
+    dev.add_argument("--dir", default=str(REPO_ROOT / ".dev"), help="state directory (its cluster/ is wiped)")
+    dev.add_argument("--port", type=int, default=8000, help="gateway port on 127.0.0.1")
+    dev.set_defaults(func=lambda a: dev_run(Path(a.dir).resolve(), a.port))
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result
