@@ -57,6 +57,7 @@ lint: python-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) -m storefleet_operator.crdgen --check
 
 # ---------- tests ----------
 .PHONY: test

@@ -4,7 +4,8 @@
 # the distribution's package repository.
 set -euo pipefail
 
-PACKAGES=(ca-certificates)
+# lua5.4 runs the Argo CD health check (deploy/argocd/health.lua) in the unit tier.
+PACKAGES=(ca-certificates lua5.4)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
