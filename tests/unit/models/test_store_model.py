@@ -37,14 +37,15 @@ def body(**spec: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("sample", ["store-woocommerce.yaml", "store-medusa.yaml"])
+@pytest.mark.parametrize("sample", ["10-store-woocommerce.yaml", "20-store-medusa.yaml"])
 def test_store_samples_parse(sample: str) -> None:
     store = Store.from_body(yaml.safe_load((SAMPLES / sample).read_text()))
     assert store.metadata.namespace == "tenant-demo"
 
 
 def test_tenant_sample_parses() -> None:
-    tenant = Tenant.from_body(yaml.safe_load((SAMPLES / "tenant-demo.yaml").read_text()))
+    docs = yaml.safe_load_all((SAMPLES / "00-tenant-demo.yaml").read_text())
+    tenant = Tenant.from_body(next(d for d in docs if d["kind"] == "Tenant"))
     assert tenant.metadata.name == "demo"
     assert tenant.namespace == "tenant-demo"
     assert [(o.kind, o.name) for o in tenant.spec.owners] == [("User", "demo@example.com")]
@@ -272,7 +273,7 @@ def test_manifest_is_what_a_client_sends_on_create() -> None:
 def test_from_body_reads_kopf_bodies_as_the_operator_receives_them() -> None:
     import kopf
 
-    raw = yaml.safe_load((SAMPLES / "store-medusa.yaml").read_text())
+    raw = yaml.safe_load((SAMPLES / "20-store-medusa.yaml").read_text())
     assert Store.from_body(kopf.Body(raw)) == Store.from_body(raw)
     with pytest.raises(InvalidResourceError, match=r"spec\.engine: is required"):
         Store.from_body(kopf.Body({**raw, "spec": {"displayName": "x"}}))
