@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 from kubernetes.stream import stream
 from pyhelm3 import Client as HelmClient
+from tests.support import wait_for
 
 from storefleet_localcluster.cluster import LocalCluster
 
@@ -24,13 +24,6 @@ pytestmark = pytest.mark.cluster
 SMOKE_CHART = Path(__file__).parents[1] / "data" / "charts" / "smoke"
 
 
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def apply(cluster: LocalCluster, namespace: str, *objects: dict[str, object]) -> None:

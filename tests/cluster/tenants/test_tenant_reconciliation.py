@@ -4,26 +4,19 @@ control plane: namespace, store quota, RBAC isolation, impersonation, status, an
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import yaml
 from tests.cluster.operator_support import OperatorProcess
+from tests.support import wait_for
 
 from storefleet_localcluster.cluster import LocalCluster
 
 pytestmark = pytest.mark.cluster
 
 
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def tenant_manifest(name: str, owner: str, limit: int) -> dict[str, object]:
