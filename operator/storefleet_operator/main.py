@@ -40,9 +40,11 @@ async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, *
     ours: OperatorSettings = memo.settings
     # Our status schema is structural (no preserve-unknown-fields), so kopf's default bookkeeping in
     # status.kopf would be pruned by the apiserver; keep it in annotations instead.
-    settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix="storefleet.io")
+    # A prefix of its own: kopf leaves annotations under its prefix out of change detection, and
+    # storefleet.io/* annotations (requested-at, request-id) are ours to react to.
+    settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix="kopf.storefleet.io")
     settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
-        prefix="storefleet.io", key="last-handled-configuration"
+        prefix="kopf.storefleet.io", key="last-handled-configuration"
     )
     settings.persistence.finalizer = FINALIZER
     # Our own Events describe every transition; kopf's per-handler "succeeded" events would double
@@ -90,6 +92,9 @@ def main() -> None:
         log_refkey="object",
     )
     install_log_context()
+    # pyhelm3 logs every helm command line at INFO; values go on stdin so nothing secret is there,
+    # but one line per helm call drowns the reconcile story.
+    logging.getLogger("pyhelm3").setLevel(logging.WARNING)
     for module in HANDLER_MODULES:
         importlib.import_module(module)
     standalone = os.environ.get("STOREFLEET_OPERATOR_STANDALONE") == "1"

@@ -7,6 +7,7 @@ read from here; nothing else in the operator reads the environment.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,12 @@ class OperatorSettings(BaseSettings):
     values_files: list[Path] = Field(default_factory=list)
     """Extra values files layered under the per-store values, e.g. the chart's values-local.yaml on the
     local control plane or values-vps.yaml on a single-node VPS."""
+
+    extra_values: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Chart values for chosen stores, keyed by a glob on `<namespace>/<store>` (`*/*` = every store),
+    layered after values_files and before the per-store values. For operations and tests, e.g.
+    `{"tenant-a/shop": {"podAnnotations": {...}}}`; scoped so one store's override never upgrades
+    the rest of the fleet."""
 
     helm_timeout_seconds: int = 300
     """Bound for one helm install/upgrade including --wait; a store never waits forever."""

@@ -30,6 +30,7 @@ class Reason:
     """Condition reasons (CamelCase, as metav1.Condition requires). Also used in status.history."""
 
     # In progress.
+    ACCEPTED: Final = "Accepted"
     QUEUED: Final = "Queued"
     PROVISIONING: Final = "Provisioning"
     INSTALLING: Final = "Installing"
@@ -43,10 +44,13 @@ class Reason:
     INSTALL_SUCCEEDED: Final = "InstallSucceeded"
     UPGRADE_SUCCEEDED: Final = "UpgradeSucceeded"
     ENGINE_CONFIGURED: Final = "EngineConfigured"
+    RELEASE_UNLOCKED: Final = "ReleaseUnlocked"
     # Failed (retried unless Stalled says otherwise).
     INVALID_SPEC: Final = "InvalidSpec"
     NAMESPACE_CONFLICT: Final = "NamespaceConflict"
     QUOTA_EXCEEDED: Final = "QuotaExceeded"
+    NAMESPACE_FAILED: Final = "NamespaceFailed"
+    CREDENTIALS_FAILED: Final = "CredentialsFailed"
     HELM_INSTALL_FAILED: Final = "HelmInstallFailed"
     HELM_UPGRADE_FAILED: Final = "HelmUpgradeFailed"
     HELM_UNINSTALL_FAILED: Final = "HelmUninstallFailed"

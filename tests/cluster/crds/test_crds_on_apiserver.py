@@ -82,7 +82,6 @@ def test_crds_are_accepted_without_warnings(crds: subprocess.CompletedProcess[st
 @pytest.fixture
 def samples(cluster: LocalCluster, crds: object) -> Iterator[list[Path]]:
     paths = [CRDS / "samples" / n for n in ("00-tenant-demo.yaml", "10-store-woocommerce.yaml", "20-store-medusa.yaml")]
-    cluster.kubectl("create", "namespace", "tenant-demo", check=False)  # may exist: an operator makes it
     yield paths
     for path in paths:
         cluster.kubectl("delete", "-f", str(path), "--ignore-not-found", "--timeout=60s", check=False)

@@ -1,0 +1,67 @@
+"""kopf handlers for Stores: a worker per Store (a kopf daemon) and the deletion handler.
+
+Thin on purpose: the decisions live in ``storefleet_operator.store`` (observe → decide → act) and the
+I/O in the adapters. The worker starts for every Store kopf sees, new or existing (so an operator
+restart resumes every store where it was), and kopf stops it when the Store is being deleted; the
+deletion handler then uninstalls the release and removes the namespace behind the finalizer kopf adds
+(``storefleet.io/cleanup``, see ``main.FINALIZER``). A Store whose spec cannot be parsed is parked as
+Failed/Stalled with reason InvalidSpec until its spec changes: the worker waits rather than raising
+``kopf.PermanentError``, which would stop it for good and ignore the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import kopf
+
+from storefleet_operator import naming
+from storefleet_operator.observability import log_context
+from storefleet_operator.store.runtime import StoreRuntime
+from storefleet_operator.store.status import ANNOTATION_REQUEST_ID, Event
+
+PLURAL: Final = "stores"
+STOP_GRACE_SECONDS: Final = 15.0
+"""After a Store's deletion starts, its worker gets this long to finish the current step (a helm call,
+one setup command) before kopf cancels it; pyhelm3 then terminates helm."""
+
+
+@kopf.on.startup()
+async def build_store_runtime(memo: kopf.Memo, **_: Any) -> None:
+    # Runs after main.configure_operator (registered first), which put the clients on memo. The runtime
+    # is shared: kopf gives each object a shallow copy of this memo.
+    memo.store_runtime = StoreRuntime.build(memo.settings, memo.api, memo.helm, memo.metrics)
+
+
+def _poster(body: kopf.Body) -> Any:
+    def emit(event: Event) -> None:
+        kopf.event(body, type=event.type, reason=event.reason, message=event.message)
+
+    return emit
+
+
+def _context(body: Mapping[str, Any]) -> Any:
+    meta = body.get("metadata") or {}
+    annotations = meta.get("annotations") or {}
+    return log_context(
+        store=f"{meta.get('namespace')}/{meta.get('name')}",
+        tenant=naming.tenant_from_namespace(str(meta.get("namespace", ""))),
+        correlation_id=annotations.get(ANNOTATION_REQUEST_ID),
+    )
+
+
+@kopf.daemon(naming.GROUP, naming.VERSION, PLURAL, cancellation_timeout=STOP_GRACE_SECONDS)
+async def store_worker(body: kopf.Body, memo: kopf.Memo, stopped: kopf.DaemonStopped, **_: Any) -> None:
+    runtime: StoreRuntime = memo.store_runtime
+    with _context(body):
+        await runtime.work(body, lambda: bool(stopped), _poster(body))
+
+
+@kopf.on.delete(naming.GROUP, naming.VERSION, PLURAL)
+async def delete_store(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
+    runtime: StoreRuntime = memo.store_runtime
+    with _context(body):
+        outcome = await runtime.delete(body, _poster(body))
+    if not outcome.idle:
+        raise kopf.TemporaryError(f"deletion continues: {outcome.message}", delay=outcome.delay or 5.0)

@@ -1,0 +1,5 @@
+"""One module per action (Flux helm-controller style): each sets one condition and emits one Event.
+
+Every module has a pure part (manifests, status shaping) unit-tested without a cluster, and an async
+``run(p, deps, action)`` that does the I/O through the adapters and returns when to look again.
+"""

@@ -1,0 +1,182 @@
+"""ConfigureEngine: run the engine's setup recipe in the store's pod, resumably.
+
+Each finished step is written to ``status.setup.completedSteps`` at once (a status patch per step), so
+an operator killed half-way resumes at the next step; progress of every step shows in ``status.steps``.
+The runner retries each command with backoff; a step that still fails fails the store (Stalled), and
+READY never lies about a store whose setup did not finish (predecessor bug B7). A pass hands back control
+after its deadline or when the store's worker is asked to stop, between steps, never inside one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from storefleet_operator import naming
+from storefleet_operator.adapters.execs import PodNotFound
+from storefleet_operator.adapters.kube import KubeError
+from storefleet_operator.engines import (
+    AdminCredentials,
+    EngineSetupError,
+    Recipe,
+    RetryPolicy,
+    SetupContext,
+    StepProgress,
+    StepState,
+    UnsafeSetupInput,
+    recipe_for,
+    run_recipe,
+)
+from storefleet_operator.models import ENGINE_CONFIGURED, Reason, SetupStatus, StoreStatus, set_condition
+from storefleet_operator.settings import OperatorSettings
+from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.progress import in_progress
+from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
+from storefleet_operator.store.decide import ConfigureEngine
+
+STEP_SETUP: Final = "engine-setup"
+"""Named in status only when setup fails before any recipe step can run (no pod, bad input)."""
+
+
+class _HandBack(Exception):
+    """Raised from the progress callback to stop before the next step (deadline, or asked to stop)."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__(step)
+        self.step = step
+
+
+def completed_for(status: StoreStatus, recipe: Recipe) -> list[str]:
+    """Completed steps carry over only within the same recipe version."""
+    setup = status.setup
+    if setup is None or setup.recipe_version != recipe.version:
+        return []
+    return [name for name in setup.completed_steps if name in recipe.step_names]
+
+
+def with_completed(status: StoreStatus, recipe: Recipe, completed: list[str]) -> StoreStatus:
+    setup = SetupStatus(recipe_version=recipe.version, completed_steps=list(completed))
+    return status.model_copy(update={"setup": setup})
+
+
+def apply_progress(status: StoreStatus, event: StepProgress, now: datetime) -> StoreStatus:
+    """One runner report as a status step (state, timing, attempts, message)."""
+    if event.state is StepState.STARTED:
+        return st.start_step(status, event.step, event.title, now)
+    if event.state is StepState.RETRYING:
+        return st.progress_step(status, event.step, event.message)
+    if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
+        message = f"{event.title}: {event.message}"
+        return st.succeed_step(status, event.step, message, now, attempts=max(1, event.attempt))
+    return st.fail_step(status, event.step, event.message, now, attempts=event.attempt)
+
+
+def retry_policy(settings: OperatorSettings) -> RetryPolicy:
+    return RetryPolicy(
+        attempts=settings.step_max_attempts,
+        base_delay=settings.retry_base_delay_seconds,
+        max_delay=settings.retry_max_delay_seconds,
+    )
+
+
+async def _recipe(p: Pass, deps: Deps, site_url: str) -> Recipe:
+    store, namespace = p.store, p.snapshot.namespace
+    secret = naming.credentials_secret_name(store.metadata.name)
+    try:
+        data = await deps.kube.read_secret_data(namespace, secret)
+    except KubeError as exc:
+        raise StepFailed(STEP_SETUP, Reason.ENGINE_SETUP_FAILED, f"cannot read the credentials: {exc}") from None
+    if not data or not {"admin-username", "admin-email", "admin-password"} <= data.keys():
+        raise StepFailed(
+            STEP_SETUP, Reason.ENGINE_SETUP_FAILED, f"the credentials Secret {namespace}/{secret} lacks the admin keys"
+        )
+    admin = AdminCredentials(data["admin-username"], data["admin-email"], data["admin-password"])
+    ctx = SetupContext(
+        display_name=store.spec.display_name,
+        site_url=site_url,
+        admin=admin,
+        theme=store.spec.woocommerce_options().theme,
+        baked=deps.settings.baked_images,
+    )
+    try:
+        return recipe_for(store.spec.engine, ctx)
+    except UnsafeSetupInput as exc:
+        raise StepFailed(STEP_SETUP, Reason.ENGINE_SETUP_FAILED, str(exc), permanent=True) from None
+
+
+async def run(p: Pass, deps: Deps, action: ConfigureEngine) -> Next:
+    s, engine = p.snapshot, p.store.spec.engine
+    site_url = s.urls.url or f"{deps.settings.url_scheme}://{s.desired.host if s.desired else s.namespace}"
+    recipe = await _recipe(p, deps, site_url)
+    completed = completed_for(p.status, recipe)
+    p.status = with_completed(p.status, recipe, completed)
+    remaining = [step for step in recipe.steps if step.name not in completed]
+    now = deps.clock()
+    if not completed:
+        message = f"Configuring {engine}: {len(recipe.steps)} setup steps"
+        conditions = set_condition(
+            p.status.conditions,
+            ENGINE_CONFIGURED,
+            "Unknown",
+            Reason.CONFIGURING_ENGINE,
+            message,
+            observed_generation=p.generation,
+            now=now,
+        )
+        p.status = in_progress(
+            p.status.model_copy(update={"conditions": conditions}),
+            Reason.CONFIGURING_ENGINE,
+            message,
+            generation=p.generation,
+            now=now,
+        )
+        p.emit(st.normal(Reason.CONFIGURING_ENGINE, message))
+    try:
+        pod = await deps.kube.find_ready_pod(s.namespace, recipe.target.selector)
+    except (PodNotFound, KubeError) as exc:
+        first = remaining[0].name if remaining else STEP_SETUP
+        raise StepFailed(first, Reason.ENGINE_SETUP_FAILED, f"no pod to run setup in: {exc}") from None
+
+    async def on_progress(event: StepProgress) -> None:
+        if event.state is StepState.SKIPPED and event.attempt == 0:
+            return  # completed in an earlier pass; already in status
+        if event.state is StepState.STARTED and (deps.monotonic() > p.deadline or p.stopping()):
+            raise _HandBack(event.step)
+        p.status = apply_progress(p.status, event, deps.clock())
+        if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
+            completed.append(event.step)
+            p.status = with_completed(p.status, recipe, completed)
+        if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
+            await p.checkpoint()  # a finished step is durable before the next one starts
+
+    try:
+        # The whole recipe in one call, so output of any step is redacted of every step's secrets.
+        await run_recipe(
+            recipe.steps, deps.executor, set(completed), on_progress, pod=pod, policy=retry_policy(deps.settings)
+        )
+    except _HandBack as handing_back:
+        return Next(0.0, f"engine setup continues at step {handing_back.step}")
+    except EngineSetupError as exc:
+        raise StepFailed(
+            exc.step, Reason.ENGINE_SETUP_FAILED, str(exc), permanent=exc.permanent, final=True, attempts=exc.attempts
+        ) from None
+    now = deps.clock()
+    done = f"{engine} is configured ({len(recipe.steps)} steps, recipe {recipe.version})"
+    conditions = set_condition(
+        p.status.conditions,
+        ENGINE_CONFIGURED,
+        "True",
+        Reason.ENGINE_CONFIGURED,
+        done,
+        observed_generation=p.generation,
+        now=now,
+    )
+    p.status = in_progress(
+        p.status.model_copy(update={"conditions": conditions}),
+        Reason.ENGINE_CONFIGURED,
+        done,
+        generation=p.generation,
+        now=now,
+    )
+    p.emit(st.normal(Reason.ENGINE_CONFIGURED, done))
+    return NOW

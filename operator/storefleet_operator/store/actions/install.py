@@ -1,0 +1,14 @@
+"""Install: the first revision of the store's release (or a fresh one after a failed first install)."""
+
+from __future__ import annotations
+
+from storefleet_operator.models import Reason
+from storefleet_operator.store.actions.helm_release import apply_release
+from storefleet_operator.store.context import Deps, Next, Pass
+from storefleet_operator.store.decide import Install
+
+
+async def run(p: Pass, deps: Deps, action: Install) -> Next:
+    return await apply_release(
+        p, deps, verb="Installing", progress_reason=Reason.INSTALLING, failure_reason=Reason.HELM_INSTALL_FAILED, why=""
+    )

@@ -1,0 +1,48 @@
+"""MarkReady: everything is in place; Ready=True (kstatus Current), the provisioning slot is freed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storefleet_operator.models import READY, Reason, Store, StoreStatus, get_condition, mark_ready
+from storefleet_operator.store import status as st
+from storefleet_operator.store.context import IDLE, Deps, Next, Pass
+from storefleet_operator.store.decide import MarkReady
+
+
+def already_ready(store: Store, status: StoreStatus) -> bool:
+    ready = get_condition(status.conditions, READY)
+    return (
+        status.phase == "Ready"
+        and ready is not None
+        and ready.status == "True"
+        and ready.observed_generation == store.metadata.generation
+    )
+
+
+def ready_message(status: StoreStatus) -> str:
+    where = f" at {status.url}" if status.url else ""
+    return f"Store is ready{where}"
+
+
+def ready(status: StoreStatus, *, generation: int | None, now: datetime) -> StoreStatus:
+    message = ready_message(status)
+    status = st.transition(status, "Ready", Reason.SUCCEEDED, message, now)
+    conditions = mark_ready(status.conditions, Reason.SUCCEEDED, message, generation=generation, now=now)
+    return status.model_copy(update={"conditions": conditions, "queue": None, "failures": 0})
+
+
+async def run(p: Pass, deps: Deps, action: MarkReady) -> Next:
+    deps.gate.release(p.snapshot.key)
+    if already_ready(p.store, p.status):
+        return IDLE
+    now = deps.clock()
+    started = st.provisioning_started_at(p.store)
+    p.status = ready(p.status, generation=p.generation, now=now)
+    took = ""
+    if started is not None:
+        seconds = (now - started).total_seconds()
+        deps.telemetry.provisioned(p.store.spec.engine, seconds)
+        took = f" (provisioned in {seconds:.0f} s)"
+    p.emit(st.normal(Reason.SUCCEEDED, ready_message(p.status) + took))
+    return IDLE

@@ -1,0 +1,35 @@
+"""Queue: every provisioning slot is taken; wait in line, visibly (Reconciling=True, reason Queued)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from storefleet_operator.models import Phase, QueueStatus, Reason, StoreStatus, mark_reconciling
+from storefleet_operator.store import status as st
+from storefleet_operator.store.context import Deps, Next, Pass
+from storefleet_operator.store.decide import Queue
+from storefleet_operator.store.gate import SlotView
+
+POLL_SECONDS: Final = 5.0
+"""A queued store is woken when a slot frees; this is only the fallback re-check."""
+
+
+def queued(status: StoreStatus, view: SlotView, position: int, *, generation: int | None, now: datetime) -> StoreStatus:
+    message = (
+        f"Waiting for a provisioning slot: number {position} in the queue ({view.in_flight} of {view.limit} slots busy)"
+    )
+    phase: Phase = "Requested" if status.phase in (None, "Requested") else "Provisioning"
+    status = st.transition(status, phase, Reason.QUEUED, message, now)
+    conditions = mark_reconciling(status.conditions, Reason.QUEUED, message, generation=generation, now=now)
+    return status.model_copy(update={"conditions": conditions, "queue": QueueStatus(position=position)})
+
+
+async def run(p: Pass, deps: Deps, action: Queue) -> Next:
+    key = p.snapshot.key
+    position = deps.gate.enqueue(key)
+    first = p.status.queue is None
+    p.status = queued(p.status, deps.gate.view(key), position, generation=p.generation, now=deps.clock())
+    if first:
+        p.emit(st.normal(Reason.QUEUED, f"Queued for provisioning: number {position} in line"))
+    return Next(POLL_SECONDS, "queued")

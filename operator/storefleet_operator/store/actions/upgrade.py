@@ -1,0 +1,31 @@
+"""Upgrade: a new revision because the spec, the platform's values or the chart changed (or the last
+revision failed). Status says which generation it applies."""
+
+from __future__ import annotations
+
+from storefleet_operator.models import Reason
+from storefleet_operator.store.actions.helm_release import apply_release
+from storefleet_operator.store.context import Deps, Next, Pass
+from storefleet_operator.store.decide import Upgrade
+from storefleet_operator.store.snapshot import ReleaseState, Snapshot
+
+
+def why(s: Snapshot) -> str:
+    """A short reason for the upgrade, for status and the Event."""
+    if s.release.state is ReleaseState.FAILED:
+        return " (its last revision failed)"
+    generation = s.store.metadata.generation
+    if s.store.status.observed_generation not in (None, generation):
+        return f" to apply generation {generation} of the spec"
+    return " (its values or chart changed)"
+
+
+async def run(p: Pass, deps: Deps, action: Upgrade) -> Next:
+    return await apply_release(
+        p,
+        deps,
+        verb="Upgrading",
+        progress_reason=Reason.UPGRADING,
+        failure_reason=Reason.HELM_UPGRADE_FAILED,
+        why=why(p.snapshot),
+    )

@@ -1,0 +1,105 @@
+"""What an action works with: the pass (store, snapshot, status being built, events) and the runtime
+dependencies (adapters, gate, metrics, clock), plus the small vocabulary actions answer in.
+
+Actions change ``Pass.status`` and append to ``Pass.events``; the reconciler writes both out at the end
+of the pass whatever happens (Flux's deferred status patch). Failures are raised as ``StepFailed`` and
+turned into counters, backoff and conditions in one place (``failures.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from storefleet_operator.models import Store, StoreStatus
+from storefleet_operator.settings import OperatorSettings
+from storefleet_operator.store.gate import ProvisioningGate
+from storefleet_operator.store.snapshot import Snapshot
+from storefleet_operator.store.status import Event
+
+if TYPE_CHECKING:
+    from storefleet_operator.adapters.helm import StoreHelm
+    from storefleet_operator.adapters.kube import StoreKube
+    from storefleet_operator.engines import Executor
+    from storefleet_operator.store.telemetry import Telemetry
+
+
+@dataclass(frozen=True)
+class Next:
+    """When to look at the store again: now (0), after ``delay`` seconds, or when something changes (None)."""
+
+    delay: float | None
+    message: str = ""
+
+    @property
+    def idle(self) -> bool:
+        return self.delay is None
+
+
+NOW = Next(0.0)
+IDLE = Next(None)
+
+
+class StepFailed(Exception):
+    """A step failed; the message is for a person (no secrets) and names what went wrong."""
+
+    def __init__(
+        self,
+        step: str,
+        reason: str,
+        message: str,
+        *,
+        permanent: bool = False,
+        final: bool = False,
+        attempts: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.step = step
+        self.reason = reason
+        self.message = message
+        self.permanent = permanent
+        """Retrying cannot help (helm refused the values, a program is missing)."""
+        self.final = final
+        """The attempts were already made elsewhere (engine setup retries each command itself)."""
+        self.attempts = attempts
+
+
+@dataclass
+class Deps:
+    """Runtime-wide collaborators, built once at operator startup."""
+
+    settings: OperatorSettings
+    kube: StoreKube
+    helm: StoreHelm
+    executor: Executor
+    gate: ProvisioningGate
+    telemetry: Telemetry
+    clock: Callable[[], datetime]
+    rand: Callable[[], float]
+    monotonic: Callable[[], float] = time.monotonic
+
+
+@dataclass
+class Pass:
+    """One observe-decide-act pass over one store."""
+
+    store: Store
+    snapshot: Snapshot
+    status: StoreStatus
+    checkpoint: Callable[[], Awaitable[None]]
+    """Write ``status`` now (engine setup persists each finished step at once)."""
+    deadline: float
+    """Monotonic time by which a long action should hand back control (deletes must not wait long)."""
+    stopping: Callable[[], bool] = lambda: False
+    """True when the store's worker has been asked to stop (deletion, operator shutdown)."""
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def generation(self) -> int | None:
+        return self.store.metadata.generation
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)

@@ -1,0 +1,166 @@
+"""Pick exactly one next action from a snapshot (pure; the heart of the reconciler).
+
+Flux helm-controller's shape: observe the state, then choose one action, run it, observe again. The
+order below is the provisioning order, so a store resumes wherever it was (after a crash, a retry, a
+spec change) by simply asking "what is the first thing that is not right yet?".
+
+Deletion has its own, shorter order: uninstall the release, delete the namespace, wait until it is gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storefleet_operator.models import Reason
+from storefleet_operator.store.snapshot import NamespaceState, ReleaseState, Snapshot
+
+
+@dataclass(frozen=True)
+class Action:
+    needs_slot: bool = False
+    """Provisioning work that counts against the global concurrency limit."""
+
+
+@dataclass(frozen=True)
+class EnsureNamespace(Action):
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class EnsureCredentials(Action):
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class Unlock(Action):
+    """Free a release stuck in pending-*: roll back to the last good revision, or uninstall."""
+
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class Install(Action):
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class Upgrade(Action):
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class WaitRollout(Action):
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class ConfigureEngine(Action):
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class PublishUrls(Action):
+    needs_slot: bool = True
+
+
+@dataclass(frozen=True)
+class MarkReady(Action):
+    pass
+
+
+@dataclass(frozen=True)
+class Queue(Action):
+    pass
+
+
+@dataclass(frozen=True)
+class Wait(Action):
+    """Something outside our control is in progress (a live helm operation); look again soon."""
+
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Stall(Action):
+    """Give up until something changes: phase Failed, Stalled=True, with what to do."""
+
+    reason: str = Reason.RETRIES_EXHAUSTED
+    step: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Uninstall(Action):
+    pass
+
+
+@dataclass(frozen=True)
+class DeleteNamespace(Action):
+    pass
+
+
+@dataclass(frozen=True)
+class Finish(Action):
+    """Deletion is complete: nothing of the store is left, the finalizer may go."""
+
+
+def decide(s: Snapshot) -> Action:
+    if s.deleting:
+        return _decide_deletion(s)
+    if s.stalled:
+        return Stall()  # already stalled for this generation: stay, until a spec change or retry request
+    if s.namespace_state is NamespaceState.FOREIGN:
+        return Stall(
+            reason=Reason.NAMESPACE_CONFLICT,
+            step="create-namespace",
+            message=f"namespace {s.namespace} already exists and does not belong to this store",
+        )
+    if s.exhausted and s.failure is not None:
+        return Stall(reason=s.failure.reason, step=s.failure.step, message=s.failure.message)
+    action = _next_provisioning_action(s)
+    if action.needs_slot and not s.slot.available:
+        return Queue()
+    return action
+
+
+def _next_provisioning_action(s: Snapshot) -> Action:
+    if s.namespace_state is NamespaceState.TERMINATING:
+        return Wait(message=f"namespace {s.namespace} is still being deleted (a store of the same name was removed)")
+    if s.namespace_state in (NamespaceState.ABSENT, NamespaceState.OURS_OUTDATED):
+        return EnsureNamespace()
+    if not s.credentials_ready:
+        return EnsureCredentials()
+    state = s.release.state
+    if state is ReleaseState.BUSY:
+        return Wait(message="a helm operation on the release is still running")
+    if state is ReleaseState.LOCKED:
+        return Unlock()
+    if state in (ReleaseState.ABSENT,) or (state is ReleaseState.FAILED and s.release.last_deployed is None):
+        return Install()
+    if state in (ReleaseState.OUT_OF_SYNC, ReleaseState.FAILED):
+        return Upgrade()
+    if not (s.rollout.ready and s.released):
+        return WaitRollout()
+    if not s.engine_configured:
+        return ConfigureEngine()
+    status = s.store.status
+    if (status.url, status.admin_url, status.storefront_url) != (
+        s.urls.url,
+        s.urls.admin_url,
+        s.urls.storefront_url,
+    ):
+        return PublishUrls()
+    return MarkReady()
+
+
+def _decide_deletion(s: Snapshot) -> Action:
+    if s.namespace_state is NamespaceState.FOREIGN:
+        return Finish()  # never touch a namespace that is not ours; nothing of ours can be in it
+    present = s.release.state is not ReleaseState.ABSENT
+    # A release helm cannot uninstall (after max attempts) goes with its namespace: the release's own
+    # records are Secrets in that namespace.
+    if present and s.uninstall_attempts < s.max_attempts and s.namespace_state is not NamespaceState.TERMINATING:
+        return Uninstall()
+    if s.namespace_state in (NamespaceState.OURS, NamespaceState.OURS_OUTDATED, NamespaceState.TERMINATING):
+        return DeleteNamespace()
+    return Finish()

@@ -1,0 +1,220 @@
+"""StoreReconciler: one observe → decide → act pass over a Store; status is always written at the end.
+
+A pass gathers what exists (through the adapters), builds a snapshot (pure ``observe``), picks one action
+(pure ``decide``), runs it, and then — whatever happened, failure or cancellation included — writes the
+status and posts the pass's Events. It returns when the store should be looked at again; the worker
+loop in ``runtime.py`` does the waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from storefleet_operator import naming
+from storefleet_operator.models import Reason, Store, StoreStatus, mark_stalled
+from storefleet_operator.store import decide as d
+from storefleet_operator.store import observe as obs
+from storefleet_operator.store import status as st
+from storefleet_operator.store import values as vals
+from storefleet_operator.store.actions import (
+    configure_engine,
+    delete_namespace,
+    ensure_credentials,
+    ensure_namespace,
+    finish,
+    install,
+    mark_ready,
+    publish_urls,
+    queue,
+    stall,
+    uninstall,
+    unlock,
+    upgrade,
+    wait,
+    wait_rollout,
+)
+from storefleet_operator.store.backoff import Backoff
+from storefleet_operator.store.context import Deps, Next, Pass, StepFailed
+from storefleet_operator.store.failures import record_failure
+from storefleet_operator.store.snapshot import Desired
+from storefleet_operator.store.status import Event
+
+log = logging.getLogger(__name__)
+Emit = Callable[[Event], None]
+ActionRunner = Callable[[Pass, Deps, Any], Awaitable[Next]]
+
+ACTIONS: Mapping[type[d.Action], ActionRunner] = {
+    d.EnsureNamespace: ensure_namespace.run,
+    d.EnsureCredentials: ensure_credentials.run,
+    d.Unlock: unlock.run,
+    d.Install: install.run,
+    d.Upgrade: upgrade.run,
+    d.WaitRollout: wait_rollout.run,
+    d.ConfigureEngine: configure_engine.run,
+    d.PublishUrls: publish_urls.run,
+    d.MarkReady: mark_ready.run,
+    d.Queue: queue.run,
+    d.Wait: wait.run,
+    d.Stall: stall.run,
+    d.Uninstall: uninstall.run,
+    d.DeleteNamespace: delete_namespace.run,
+    d.Finish: finish.run,
+}
+
+
+@dataclass(frozen=True)
+class PassResult:
+    action: d.Action
+    next: Next
+    status: StoreStatus
+
+
+class StoreReconciler:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    # ---------- observing ----------
+    def desired(self, store: Store) -> tuple[Desired | None, str | None]:
+        settings = self.deps.settings
+        try:
+            host = vals.store_host(store, settings.store_domain_suffix)
+            values = vals.layered(
+                *vals.load_values_files(settings.values_files),
+                vals.extra_values_for(store, settings.extra_values),
+                vals.store_values(store, host=host, baked_images=settings.baked_images),
+            )
+            chart = vals.chart_reference(settings.chart_path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            return None, str(exc)
+        return Desired(values, vals.values_digest(values, chart), chart, host), None
+
+    async def gather(self, store: Store, namespace: str) -> obs.Raw:
+        kube, release = self.deps.kube, store.metadata.name
+        ns = await kube.read_namespace(namespace)
+        if ns is None:
+            return obs.Raw(None, False, False, (), (), None)
+        secret = naming.credentials_secret_name(release)
+        reader = f"{release}-credentials-reader"
+        history, secret_present, access, workloads, ingress = await asyncio.gather(
+            self.deps.helm.history(namespace, release),
+            kube.secret_exists(namespace, secret),
+            kube.rolebinding_exists(namespace, reader),
+            kube.list_workloads(namespace, release),
+            kube.read_ingress(namespace, release),
+        )
+        return obs.Raw(ns, secret_present, access, history, workloads, ingress)
+
+    # ---------- one pass ----------
+    async def run_pass(
+        self, store: Store, *, emit: Emit, deadline: float, stopping: Callable[[], bool] = lambda: False
+    ) -> PassResult:
+        deps, now = self.deps, self.deps.clock()
+        status, events = st.begin_pass(store, now)
+        store = store.model_copy(update={"status": status})
+        namespace = naming.store_namespace(store.metadata.namespace, store.metadata.name)
+        key = f"{store.metadata.namespace}/{store.metadata.name}"
+        desired, desired_error = self.desired(store)
+        raw = await self.gather(store, namespace)
+        settings = deps.settings
+        snapshot = obs.observe(
+            store,
+            raw,
+            desired=desired,
+            desired_error=desired_error,
+            lock=obs.Lock(
+                deps.helm.in_flight(namespace, store.metadata.name),
+                deps.helm.started_at,
+                timedelta(seconds=settings.helm_timeout_seconds),
+            ),
+            slot=deps.gate.view(key),
+            security_level=obs.pod_security_level(store.spec.engine, settings.pod_security_level),
+            max_attempts=settings.step_max_attempts,
+            now=now,
+        )
+        action = d.decide(snapshot)
+        if action.needs_slot:
+            deps.gate.acquire(key)  # decide() saw it available and nothing awaited since
+
+        async def checkpoint() -> None:
+            await self.write(store, p.status)
+
+        p = Pass(store, snapshot, status, checkpoint, deadline, stopping=stopping, events=events)
+        before = status.steps
+        try:
+            nxt = await ACTIONS[type(action)](p, deps, action)
+        except StepFailed as failure:
+            nxt = self._failed(p, failure)
+        finally:
+            deps.telemetry.steps_finished(store.spec.engine, before, p.status.steps)
+            deps.telemetry.phase(key, p.status.phase, store.spec.engine)
+            await self.write(store, p.status)
+            request_id = st.correlation_id(store)
+            for event in p.events:
+                emit(st.with_correlation(event, request_id))
+        log.info(
+            "store %s: %s, next look in %s", key, type(action).__name__, "idle" if nxt.idle else f"{nxt.delay:.1f} s"
+        )
+        return PassResult(action, nxt, p.status)
+
+    def _failed(self, p: Pass, failure: StepFailed) -> Next:
+        settings = self.deps.settings
+        recorded = record_failure(
+            p.status,
+            step=failure.step,
+            reason=failure.reason,
+            message=failure.message,
+            permanent=failure.permanent,
+            final=failure.final,
+            attempts=failure.attempts,
+            max_attempts=settings.step_max_attempts,
+            backoff=Backoff(settings.retry_base_delay_seconds, settings.retry_max_delay_seconds),
+            rand=self.deps.rand(),
+            generation=p.generation,
+            now=self.deps.clock(),
+        )
+        p.status = recorded.status
+        p.emit(recorded.event)
+        self.deps.telemetry.step_failed(p.store.spec.engine, failure.step, failure.reason)
+        log.warning("store %s: step %s failed (%s): %s", p.snapshot.key, failure.step, failure.reason, failure.message)
+        return Next(recorded.delay, failure.message)
+
+    async def write(self, store: Store, status: StoreStatus) -> None:
+        try:
+            await self.deps.kube.patch_store_status(
+                store.metadata.namespace, store.metadata.name, st.status_patch(status, store.metadata.generation)
+            )
+        except Exception as exc:  # the next pass writes the newer status anyway; never lose the pass
+            log.warning("store %s/%s: cannot write status: %s", store.metadata.namespace, store.metadata.name, exc)
+
+    # ---------- a Store that cannot be parsed ----------
+    async def reject(self, body: Mapping[str, Any], message: str, emit: Emit) -> dict[str, object]:
+        """Failed/Stalled with reason InvalidSpec and the parser's message; nothing is provisioned."""
+        meta = body.get("metadata") or {}
+        try:
+            status = StoreStatus.model_validate(body.get("status") or {})
+        except ValueError:
+            status = StoreStatus()
+        generation = meta.get("generation")
+        now = self.deps.clock()
+        stalled = next((c for c in status.conditions if c.type == "Stalled"), None)
+        if stalled is None or stalled.message != message or stalled.observed_generation != generation:
+            status = st.transition(status, "Failed", Reason.INVALID_SPEC, message, now)
+            status = status.model_copy(
+                update={
+                    "conditions": mark_stalled(
+                        status.conditions, Reason.INVALID_SPEC, message, generation=generation, now=now
+                    )
+                }
+            )
+            emit(st.warning(Reason.INVALID_SPEC, message))
+        patch = st.status_patch(status, generation)
+        try:
+            await self.deps.kube.patch_store_status(meta["namespace"], meta["name"], patch)
+        except Exception as exc:
+            log.warning("store %s/%s: cannot write status: %s", meta.get("namespace"), meta.get("name"), exc)
+        return patch

@@ -1,0 +1,204 @@
+"""The per-store worker loop and the deletion loop, over one shared runtime (gate, locks, adapters).
+
+Why a worker per store (a kopf daemon) rather than retrying change handlers: waits (rollout, queue,
+backoff) are plain sleeps instead of ``TemporaryError`` round-trips that kopf logs as errors; the worker
+sees every change of the live object, the ``storefleet.io/requested-at`` annotation included; and kopf
+stops it (and cancels it after a grace period) the moment a Store is deleted, so a delete never waits
+behind a long provisioning pass. One lock per store keeps a pass and the deletion from overlapping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from kubernetes import client
+from pyhelm3 import Client as HelmClient
+
+from storefleet_operator import naming
+from storefleet_operator.adapters.execs import KubernetesExecutor
+from storefleet_operator.adapters.helm import HelmFailed, StoreHelm
+from storefleet_operator.adapters.kube import KubeError, StoreKube
+from storefleet_operator.models import InvalidResourceError, Store
+from storefleet_operator.observability import Metrics
+from storefleet_operator.settings import OperatorSettings
+from storefleet_operator.store import decide as d
+from storefleet_operator.store.context import IDLE, Deps, Next
+from storefleet_operator.store.gate import ProvisioningGate
+from storefleet_operator.store.reconciler import Emit, StoreReconciler
+from storefleet_operator.store.status import status_patch
+from storefleet_operator.store.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+PASS_BUDGET_SECONDS: Final = 20.0
+"""A pass hands back control (between engine setup steps) after this long, so changes are noticed."""
+TICK_SECONDS: Final = 0.5
+"""How often a waiting worker checks its live Store for a change (in memory; no API call)."""
+IDLE_RESYNC_SECONDS: Final = 600.0
+"""A converged or stalled store is looked at again after this long anyway (level-triggered, like
+Flux's interval): a release someone changed by hand, or a deleted namespace, is noticed."""
+DELETE_BUDGET_SECONDS: Final = 120.0
+"""One deletion handler call waits this long at most before handing back to kopf to retry."""
+LOCK_WAIT_SECONDS: Final = 60.0
+
+
+def change_token(body: Mapping[str, Any]) -> tuple[object, ...]:
+    """What makes a waiting worker look again at once: spec (generation), a retry request, deletion."""
+    meta = body.get("metadata") or {}
+    annotations = meta.get("annotations") or {}
+    return (meta.get("generation"), annotations.get(naming.ANNOTATION_REQUESTED_AT), meta.get("deletionTimestamp"))
+
+
+@dataclass
+class StoreRuntime:
+    deps: Deps
+    reconciler: StoreReconciler
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, settings: OperatorSettings, api: client.ApiClient, helm: HelmClient, metrics: Metrics
+    ) -> StoreRuntime:
+        telemetry = Telemetry(metrics)
+        gate = ProvisioningGate(settings.max_concurrent_provisions, on_change=telemetry.queue)
+        telemetry.queue(0, 0)
+        deps = Deps(
+            settings=settings,
+            kube=StoreKube(api),
+            helm=StoreHelm(helm),
+            executor=KubernetesExecutor(api),
+            gate=gate,
+            telemetry=telemetry,
+            clock=lambda: datetime.now(UTC),
+            rand=random.random,  # jitter only
+        )
+        return cls(deps, StoreReconciler(deps))
+
+    def lock(self, key: str) -> asyncio.Lock:
+        return self._locks.setdefault(key, asyncio.Lock())
+
+    # ---------- the worker ----------
+    async def work(self, live: Mapping[str, Any], stopped: Callable[[], bool], emit: Emit) -> None:
+        """Reconcile one store until told to stop. ``live`` is kopf's live view of the object."""
+        meta = live["metadata"]
+        namespace, name = meta["namespace"], meta["name"]
+        key = f"{namespace}/{name}"
+        gate = self.deps.gate
+        wake = gate.wakeup(key)
+        try:
+            # Our own last status is the truth (the watch may lag behind our writes); start from the API's.
+            try:
+                fresh = await self.deps.kube.read_store(namespace, name)
+            except KubeError as exc:
+                log.warning("store %s: cannot read it, starting from the watched copy: %s", key, exc)
+                fresh = None
+            status: Mapping[str, Any] = (fresh if fresh is not None else live).get("status") or {}
+            while not stopped():
+                token = change_token(live)
+                if token[2]:  # being deleted: the deletion handler takes over
+                    return
+                body = {**dict(live), "status": dict(status)}
+                try:
+                    store = Store.from_body(body)
+                except InvalidResourceError as exc:
+                    status, nxt = await self.reconciler.reject(body, str(exc), emit), IDLE
+                else:
+                    status, nxt = await self._pass(key, store, emit, stopped, status)
+                await self._sleep(nxt, live, token, stopped, wake)
+        finally:
+            gate.release(key)
+
+    async def _pass(
+        self, key: str, store: Store, emit: Emit, stopped: Callable[[], bool], status: Mapping[str, Any]
+    ) -> tuple[Mapping[str, Any], Next]:
+        try:
+            async with self.lock(key):
+                result = await self.reconciler.run_pass(
+                    store, emit=emit, deadline=self.deps.monotonic() + PASS_BUDGET_SECONDS, stopping=stopped
+                )
+        except (KubeError, HelmFailed) as exc:
+            log.warning("store %s: cannot observe it: %s", key, exc)
+            return status, Next(self.deps.settings.retry_max_delay_seconds / 2, str(exc))
+        except Exception:
+            log.exception("store %s: unexpected error in a reconcile pass", key)
+            return status, Next(self.deps.settings.retry_max_delay_seconds, "unexpected error")
+        return status_patch(result.status, store.metadata.generation), result.next
+
+    async def _sleep(
+        self,
+        nxt: Next,
+        live: Mapping[str, Any],
+        token: tuple[object, ...],
+        stopped: Callable[[], bool],
+        wake: asyncio.Event,
+    ) -> None:
+        if nxt.delay == 0:
+            return
+        monotonic = self.deps.monotonic
+        until = monotonic() + (IDLE_RESYNC_SECONDS if nxt.delay is None else nxt.delay)
+        while not stopped() and change_token(live) == token:
+            remaining = until - monotonic()
+            if remaining <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=min(TICK_SECONDS, remaining))
+                wake.clear()
+                return  # a provisioning slot may be free
+
+    # ---------- deletion ----------
+    async def delete(self, body: Mapping[str, Any], emit: Emit) -> Next:
+        """Run deletion passes until the store is gone (IDLE) or the budget is spent (retry later)."""
+        meta = body["metadata"]
+        namespace, name = meta["namespace"], meta["name"]
+        key = f"{namespace}/{name}"
+        try:
+            naming.validate_store_name(name)
+        except naming.InvalidNameError:
+            return IDLE  # no namespace or release can have been made for a name we cannot derive from
+        lock = self.lock(key)
+        try:
+            await asyncio.wait_for(lock.acquire(), timeout=LOCK_WAIT_SECONDS)
+        except TimeoutError:
+            return Next(5.0, "waiting for the store's provisioning pass to stop")
+        try:
+            outcome = await self._delete_passes(namespace, name, body, emit)
+        finally:
+            lock.release()
+        if outcome.idle:
+            self._locks.pop(key, None)
+        return outcome
+
+    async def _delete_passes(self, namespace: str, name: str, body: Mapping[str, Any], emit: Emit) -> Next:
+        fresh = await self.deps.kube.read_store(namespace, name)
+        current = dict(fresh if fresh is not None else body)
+        started = self.deps.monotonic()
+        while True:
+            result = await self.reconciler.run_pass(
+                _deletable(current), emit=emit, deadline=self.deps.monotonic() + PASS_BUDGET_SECONDS
+            )
+            if isinstance(result.action, d.Finish):
+                return IDLE
+            current["status"] = result.status.model_dump(mode="json", exclude_none=True)
+            if self.deps.monotonic() - started > DELETE_BUDGET_SECONDS:
+                return Next(result.next.delay or 5.0, result.next.message)
+            if result.next.delay:
+                await asyncio.sleep(result.next.delay)
+
+
+def _deletable(body: Mapping[str, Any]) -> Store:
+    """The Store to delete; a spec that no longer parses still names the namespace and release."""
+    try:
+        return Store.from_body(body)
+    except InvalidResourceError:
+        spec = body.get("spec") or {}
+        engine = spec.get("engine") if spec.get("engine") in ("woocommerce", "medusa") else "woocommerce"
+        fallback = {**dict(body), "spec": {"engine": engine, "displayName": body["metadata"]["name"]}}
+        fallback.pop("status", None)
+        return Store.from_body(fallback)

@@ -1,0 +1,84 @@
+"""The provisioning gate: a global limit, first come first served, no leaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from storefleet_operator.store.gate import ProvisioningGate
+
+pytestmark = pytest.mark.unit
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_limit_holds_and_the_rest_queue_in_order() -> None:
+    gate = ProvisioningGate(2)
+    assert gate.acquire("a") and gate.acquire("b")
+    assert not gate.acquire("c")
+    assert gate.enqueue("c") == 1
+    assert gate.enqueue("d") == 2
+    assert gate.view("d").position == 2
+    assert (gate.in_flight, gate.depth) == (2, 2)
+    gate.release("a")
+    # d asked later than c: it may not jump the queue even though a slot is free.
+    assert not gate.view("d").available
+    assert gate.acquire("c")
+    assert not gate.acquire("d")
+    gate.release("b")
+    assert gate.acquire("d")
+    assert (gate.in_flight, gate.depth) == (2, 0)
+
+
+def test_a_newcomer_waits_behind_the_queue() -> None:
+    gate = ProvisioningGate(1)
+    gate.acquire("a")
+    gate.enqueue("b")
+    gate.release("a")
+    assert not gate.view("late").available
+    assert gate.view("b").available
+
+
+def test_holding_is_idempotent_and_release_frees_the_slot() -> None:
+    gate = ProvisioningGate(1)
+    assert gate.acquire("a") and gate.acquire("a")
+    assert gate.view("a").held
+    gate.release("a")
+    gate.release("a")
+    assert gate.in_flight == 0
+    assert gate.acquire("b")
+
+
+def test_a_waiter_that_stops_asking_is_dropped() -> None:
+    clock = Clock()
+    gate = ProvisioningGate(1, stale_after=30, clock=clock)
+    gate.acquire("a")
+    gate.enqueue("gone")
+    clock.now = 20
+    gate.enqueue("b")
+    clock.now = 40
+    assert gate.view("b").position == 1
+    gate.release("a")
+    assert gate.acquire("b")
+
+
+def test_release_wakes_the_next_in_line_and_metrics_follow() -> None:
+    seen: list[tuple[int, int]] = []
+    gate = ProvisioningGate(1, on_change=lambda depth, flight: seen.append((depth, flight)))
+    gate.acquire("a")
+    gate.enqueue("b")
+    woken = gate.wakeup("b")
+    assert not woken.is_set()
+    gate.release("a")
+    assert woken.is_set()
+    assert seen == [(0, 1), (1, 1), (1, 0)]
+
+
+def test_a_limit_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        ProvisioningGate(0)
