@@ -36,8 +36,11 @@ T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def crds(cluster: LocalCluster) -> subprocess.CompletedProcess[str]:
+    # Server-side apply, like the platform installer: the CRDs may already be there from other tests,
+    # and a client-side apply over a server-side-applied object warns about last-applied annotations.
     applied = cluster.kubectl(
-        "apply", "-f", str(CRDS / "stores.storefleet.io.yaml"), "-f", str(CRDS / "tenants.storefleet.io.yaml")
+        "apply", "--server-side", "--force-conflicts",
+        "-f", str(CRDS / "stores.storefleet.io.yaml"), "-f", str(CRDS / "tenants.storefleet.io.yaml"),
     )
     cluster.kubectl(
         "wait", "--for=condition=Established", "--timeout=60s",
