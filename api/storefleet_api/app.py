@@ -29,10 +29,13 @@ from storefleet_api.middleware.observability import ObservabilityMiddleware
 from storefleet_api.middleware.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from storefleet_api.middleware.security_headers import SecurityHeadersMiddleware
 from storefleet_api.middleware.timeout import TimeoutMiddleware
-from storefleet_api.routers import API_PREFIX, admin, auth, health
+from storefleet_api.routers import API_PREFIX, admin, auth, health, stores
 from storefleet_api.routers import metrics as metrics_router
 from storefleet_api.services.accounts import AccountService
 from storefleet_api.services.audit import SecurityAudit
+from storefleet_api.services.audit_log import AuditLog
+from storefleet_api.services.store_stream import StoreStreams
+from storefleet_api.services.stores import StoreService
 from storefleet_api.services.tokens import TokenSigner, check_signing_key
 from storefleet_api.storage.counters import CounterStore
 from storefleet_api.storage.events import EventRecorder
@@ -104,7 +107,7 @@ def create_app(
     app.state.metrics = metrics
     app.state.lifecycle = lifecycle
 
-    for module in (auth, health, admin, metrics_router):
+    for module in (auth, health, stores, admin, metrics_router):
         app.include_router(module.router)
     install_error_handlers(app, body_limit_bytes=settings.body_limit_bytes)
 
@@ -131,8 +134,10 @@ def _build_services(
     settings: Settings, kube: KubernetesClients, key: bytes, metrics: GatewayMetrics, lifecycle: Lifecycle
 ) -> Services:
     namespace = settings.platform_namespace
-    audit = SecurityAudit(metrics, EventRecorder(kube, settings.pod_name or socket.gethostname()), namespace)
+    recorder = EventRecorder(kube, settings.pod_name or socket.gethostname())
+    audit = SecurityAudit(metrics, recorder, namespace)
     tenants = TenantStore(kube)
+    counters = CounterStore(kube, namespace)
     signer = TokenSigner(
         key, issuer=settings.jwt_issuer, audience=settings.jwt_audience, ttl_seconds=settings.token_ttl_seconds
     )
@@ -140,7 +145,7 @@ def _build_services(
         settings=settings,
         users=UserStore(kube, namespace),
         tenants=tenants,
-        counters=CounterStore(kube, namespace),
+        counters=counters,
         audit=audit,
         signer=signer,
     )
@@ -153,6 +158,9 @@ def _build_services(
         audit=audit,
         metrics=metrics,
         lifecycle=lifecycle,
+        stores=StoreService(settings=settings, clients=kube, counters=counters, tenants=tenants, recorder=recorder),
+        streams=StoreStreams(settings, kube),
+        audit_log=AuditLog(kube, namespace),
     )
 
 

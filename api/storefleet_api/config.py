@@ -137,9 +137,29 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     """Level for the JSON logs on stdout."""
 
-    @field_validator("cors_origins", mode="before")
+    store_create_cooldown_seconds: int = Field(default=30, ge=0, le=3600)
+    """A tenant waits this long between store creations (admins never do): enough to stop a script
+    from filling the cluster with installs, short enough that nobody notices. 0 turns it off."""
+
+    store_stream_max_seconds: float = Field(default=600.0, gt=0, le=3600)
+    """A progress stream (SSE) ends after this long even if the store is still provisioning; the
+    browser's EventSource reconnects, so a long install is still followed, on fresh credentials."""
+
+    store_stream_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
+    """A comment line this often keeps proxies (which drop idle connections after 30-60 s) from
+    cutting a quiet stream, and lets the server notice a client that went away."""
+
+    store_stream_limit: int = Field(default=200, ge=1, le=10000)
+    """Streams one replica serves at once; each holds a Kubernetes watch and a thread, so beyond
+    this a client gets 503 with Retry-After instead of the replica running out of threads."""
+
+    extra_blocked_store_words: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Words (whole words between '-') refused in store names in addition to the built-in list,
+    e.g. local-language profanity or competitors' trademarks."""
+
+    @field_validator("cors_origins", "extra_blocked_store_words", mode="before")
     @classmethod
-    def _parse_origins(cls, value: object) -> object:
+    def _parse_comma_lists(cls, value: object) -> object:
         return _split_list(value)
 
     @field_validator("trusted_proxies", mode="before")

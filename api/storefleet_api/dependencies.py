@@ -19,7 +19,9 @@ from storefleet_api.storage.users import UserRecord
 _bearer = HTTPBearer(auto_error=False, description="The access_token from /api/v1/auth/login")
 
 
-def get_services(request: Request) -> Services:
+# Dependencies that only read request state are `async def`: FastAPI runs a plain `def` dependency
+# in its thread pool, a thread hop per dependency per request for no work at all.
+async def get_services(request: Request) -> Services:
     services = getattr(request.app.state, "services", None)
     if not isinstance(services, Services):
         raise errors.ServiceUnavailable("the gateway is still starting; try again in a moment", 1)
@@ -29,7 +31,7 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_client_ip(request: Request, services: ServicesDep) -> str:
+async def get_client_ip(request: Request, services: ServicesDep) -> str:
     peer = request.client.host if request.client else None
     return client_ip(peer, request.headers.get("x-forwarded-for"), services.settings.trusted_proxies)
 
@@ -59,6 +61,7 @@ async def get_admin_user(user: CurrentUser, services: ServicesDep, address: Clie
             email=user.email,
             detail=f"non-admin asked for {request.method} {request.url.path}",
             kubernetes_event=True,
+            tenant=user.tenant,
         )
         raise errors.Forbidden("this needs the admin role")
     return user

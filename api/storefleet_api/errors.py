@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storefleet_api.logs import request_id_var
-from storefleet_api.storage.kubernetes import Invalid, PermissionDenied, StorageError, Unavailable
+from storefleet_api.storage.kubernetes import Gone, Invalid, PermissionDenied, StorageError, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +124,10 @@ def install_error_handlers(app: FastAPI, *, body_limit_bytes: int) -> None:
             )
         if isinstance(error, Invalid):
             return error_response(422, f"the cluster refused it: {error}")
+        if isinstance(error, Gone):
+            return error_response(
+                410, "this listing has expired (its continue token is too old); list again from the start"
+            )
         if isinstance(error, PermissionDenied):
             logger.error("gateway RBAC refused a call: %s", error)
             return error_response(

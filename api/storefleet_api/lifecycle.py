@@ -12,6 +12,9 @@ from storefleet_api.config import Settings
 from storefleet_api.metrics import GatewayMetrics
 from storefleet_api.services.accounts import AccountService
 from storefleet_api.services.audit import SecurityAudit
+from storefleet_api.services.audit_log import AuditLog
+from storefleet_api.services.store_stream import StoreStreams
+from storefleet_api.services.stores import StoreService
 from storefleet_api.storage.health import HealthProbe
 from storefleet_api.storage.kubernetes import KubernetesClients
 from storefleet_api.storage.tenants import TenantStore
@@ -37,3 +40,6 @@ class Services:
     audit: SecurityAudit
     metrics: GatewayMetrics
     lifecycle: Lifecycle
+    stores: StoreService
+    streams: StoreStreams
+    audit_log: AuditLog

@@ -1,16 +1,19 @@
-"""/api/v1/admin: what only admins may see (tenants now; the audit log later)."""
+"""/api/v1/admin: what only admins may see: every tenant, every store, the audit log."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from storefleet_api.dependencies import AdminUser, ServicesDep
+from storefleet_api.models.audit import AuditCategory, AuditPage
 from storefleet_api.models.common import error_responses
+from storefleet_api.models.stores import StorePage, store_out
 from storefleet_api.models.tenants import TenantOut, TenantPage
 from storefleet_api.routers import API_PREFIX
-from storefleet_operator.models import READY, Tenant, get_condition
+from storefleet_operator.models import READY, Engine, Phase, Tenant, get_condition
 
 router = APIRouter(prefix=f"{API_PREFIX}/admin", tags=["admin"])
 
@@ -50,3 +53,58 @@ async def list_tenants(
 def ready_status(tenant: Tenant) -> str | None:
     condition = get_condition(tenant.status.conditions, READY)
     return condition.status if condition is not None else None
+
+
+TenantFilter = Annotated[
+    str | None, Query(max_length=40, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="Only this tenant")
+]
+
+
+@router.get(
+    "/stores",
+    response_model=StorePage,
+    responses=error_responses(401, 403, 410, 422),
+    summary="List every tenant's stores (or one tenant's), optionally by phase and engine",
+)
+async def list_all_stores(
+    user: AdminUser,
+    services: ServicesDep,
+    tenant: TenantFilter = None,
+    phase: Phase | None = None,
+    engine: Engine | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    continue_token: Annotated[
+        str | None, Query(alias="continue", max_length=2048, description="continue_token from the previous page")
+    ] = None,
+) -> StorePage:
+    scope = services.stores.scope(user, tenant) if tenant else None
+    stores, token = await services.stores.list_stores(
+        scope, phase=phase, engine=engine, limit=limit, continue_token=continue_token
+    )
+    return StorePage(items=[store_out(store) for store in stores], continue_token=token)
+
+
+@router.get(
+    "/audit",
+    response_model=AuditPage,
+    responses=error_responses(401, 403, 422),
+    summary="Store lifecycle and security events, newest first (Kubernetes keeps Events about an hour)",
+)
+async def audit_log(
+    _: AdminUser,
+    services: ServicesDep,
+    category: AuditCategory | None = None,
+    type_: Annotated[
+        str | None,
+        Query(alias="type", max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9]*$", description="e.g. LoginFailed"),
+    ] = None,
+    tenant: TenantFilter = None,
+    since: Annotated[datetime | None, Query(description="RFC 3339; without a zone it means UTC")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> AuditPage:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    entries, truncated = await services.audit_log.entries(
+        category=category, reason=type_, tenant=tenant, since=since, limit=limit
+    )
+    return AuditPage(items=entries, truncated=truncated)

@@ -107,6 +107,7 @@ class AccountService:
             email=email,
             detail=f"registered with tenant {user.tenant} as {user.role}",
             kubernetes_event=True,
+            tenant=user.tenant,
         )
         if claimed_admin:
             await self.audit.emit(
@@ -116,6 +117,7 @@ class AccountService:
                 email=email,
                 detail="first user: granted the admin role",
                 kubernetes_event=True,
+                tenant=user.tenant,
             )
         return user
 
@@ -251,6 +253,7 @@ class AccountService:
             email=user.email,
             detail="password changed; older tokens no longer work",
             kubernetes_event=True,
+            tenant=user.tenant,
         )
         return updated
 

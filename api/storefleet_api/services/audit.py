@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from storefleet_api.logs import request_id_var
 from storefleet_api.metrics import GatewayMetrics
-from storefleet_api.storage.events import EventRecorder, ObjectRef
+from storefleet_api.storage.events import AUDIT_CATEGORY_LABEL, EventRecorder, ObjectRef
+from storefleet_operator import naming
 
 logger = logging.getLogger("storefleet_api.security")
 
@@ -61,8 +62,10 @@ class SecurityAudit:
         email: str | None = None,
         detail: str = "",
         kubernetes_event: bool = False,
+        tenant: str | None = None,
     ) -> None:
-        """Record one event; `kubernetes_event` also writes an Event on the user's Secret."""
+        """Record one event; `kubernetes_event` also writes an Event on the user's Secret, labelled
+        with the user's tenant when known (so the admin audit log can filter by tenant)."""
         self._metrics.security_events.labels(event=event.value).inc()
         logger.log(
             logging.WARNING if event in _WARNINGS else logging.INFO,
@@ -79,4 +82,5 @@ class SecurityAudit:
                 reason=event.value,
                 message=message,
                 warning=event in _WARNINGS,
+                labels={AUDIT_CATEGORY_LABEL: "security", **({naming.LABEL_TENANT: tenant} if tenant else {})},
             )

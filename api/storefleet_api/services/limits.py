@@ -80,3 +80,16 @@ def record_failure(
         return failed, ALLOW
     locked = replace(failed, count=0, window_start=now, locked_until=now + lockout_seconds)
     return locked, Verdict(False, seconds_until(locked.locked_until, now), limit_reached_now=True)
+
+
+def cooldown_verdict(counter: Counter | None, now: float) -> Verdict:
+    """Whether a tenant may create a store now, given when its last creation started a cooldown."""
+    if counter is not None and counter.count > 0 and now < counter.window_start + counter.window_seconds:
+        return Verdict(False, seconds_until(counter.window_start + counter.window_seconds, now))
+    return ALLOW
+
+
+def start_cooldown(_: Counter | None, now: float, *, seconds: float) -> tuple[Counter, Verdict]:
+    """Start a cooldown after a store was created; written only once the create has succeeded, so a
+    refused create (bad name, quota) never makes the tenant wait (the predecessor set it before)."""
+    return Counter(count=1, window_start=now, window_seconds=seconds), ALLOW

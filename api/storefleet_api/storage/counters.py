@@ -1,5 +1,5 @@
-"""Login counters (failures per account, attempts per client address) kept as ConfigMaps, so every
-gateway replica sees the same numbers.
+"""Login counters (failures per account, attempts per client address) and the per-tenant store
+creation cooldown, kept as ConfigMaps, so every gateway replica sees the same numbers.
 
 Boundary: Kubernetes I/O only; what a counter *means* is decided in `services.limits`. Each update
 reads the ConfigMap, applies a pure function, and writes it back with the resourceVersion it read:
@@ -35,6 +35,7 @@ class CounterKind(StrEnum):
     LOGIN_FAILURES = "login-failures"
     LOGIN_RATE = "login-rate"
     REGISTER_RATE = "register-rate"
+    STORE_COOLDOWN = "store-cooldown"  # per tenant: the last store creation, so replicas agree
 
 
 def counter_name(kind: CounterKind, key: str) -> str:

@@ -19,6 +19,8 @@ from storefleet_api.storage.kubernetes import KubernetesClients, StorageError, c
 logger = logging.getLogger(__name__)
 
 COMPONENT = "storefleet-gateway"
+AUDIT_CATEGORY_LABEL = "storefleet.io/audit"
+"""On the Events the gateway writes: `security` (on user Secrets) or `store` (on Stores)."""
 _MAX_MESSAGE = 1024  # the API server's limit for an Event message
 
 
@@ -28,6 +30,8 @@ class ObjectRef:
     name: str
     namespace: str
     api_version: str = "v1"
+    uid: str | None = None
+    """Set it when known: `kubectl describe` matches Events to an object by uid as well as name."""
 
 
 class EventRecorder:
@@ -38,12 +42,27 @@ class EventRecorder:
         self._timeout = clients.request_timeout
         self._instance = instance or COMPONENT
 
-    async def record(self, about: ObjectRef, *, reason: str, message: str, warning: bool = False) -> None:
+    async def record(
+        self,
+        about: ObjectRef,
+        *,
+        reason: str,
+        message: str,
+        warning: bool = False,
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        """Write one Event; `labels` (e.g. the tenant) let the audit log filter Events server-side."""
         now = datetime.now(UTC)
         event = CoreV1Event(
-            metadata=V1ObjectMeta(name=f"{about.name}.{secrets.token_hex(8)}", namespace=about.namespace),
+            metadata=V1ObjectMeta(
+                name=f"{about.name}.{secrets.token_hex(8)}", namespace=about.namespace, labels=labels or None
+            ),
             involved_object=V1ObjectReference(
-                kind=about.kind, name=about.name, namespace=about.namespace, api_version=about.api_version
+                kind=about.kind,
+                name=about.name,
+                namespace=about.namespace,
+                api_version=about.api_version,
+                uid=about.uid,
             ),
             reason=reason,
             message=message[:_MAX_MESSAGE],

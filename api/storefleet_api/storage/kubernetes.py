@@ -9,9 +9,12 @@ impersonation, so Kubernetes RBAC and quota enforce tenant isolation even if gat
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -49,6 +52,10 @@ class Invalid(StorageError):
     """400/422: the API server refused the object; the message is the server's reason."""
 
 
+class Gone(StorageError):
+    """410: a continue token or resourceVersion too old to resume from; list again from the start."""
+
+
 class Unavailable(StorageError):
     """The API server could not be reached or answered 5xx/429; worth retrying later."""
 
@@ -82,13 +89,27 @@ def translate(error: ApiException) -> StorageError:
         return PermissionDenied(message)
     if status in (400, 422):
         return Invalid(message)
+    if status == 410:
+        return Gone(message)
     return Unavailable(f"Kubernetes answered {status}: {message}")
 
 
+CALL_WORKERS = 32
+"""Kubernetes calls in flight at once per process. Each blocks a thread for one round trip, and the
+loop's default pool (CPU count + 4 threads: 6 on a 2-core pod) would queue requests behind a few
+slow calls; threads are started only as load needs them. The connection pool matches it."""
+
+_workers = ThreadPoolExecutor(max_workers=CALL_WORKERS, thread_name_prefix="kubernetes-call")
+
+
 async def call(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a blocking client call in a worker thread, raising the vocabulary errors above."""
+    """Run a blocking client call in a worker thread, raising the vocabulary errors above.
+
+    The caller's context (the request id the logs carry) goes along, as with `asyncio.to_thread`.
+    """
+    run = functools.partial(contextvars.copy_context().run, function, *args, **kwargs)
     try:
-        return await asyncio.to_thread(function, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(_workers, run)
     except ApiException as error:
         raise translate(error) from error
     except (urllib3.exceptions.HTTPError, OSError) as error:
@@ -133,6 +154,8 @@ class KubernetesClients:
     """The gateway's clients: its own identity, and one impersonating each tenant's ServiceAccount."""
 
     def __init__(self, configuration: Configuration, *, timeout_seconds: float) -> None:
+        # One pooled connection per call worker, so no call waits for (or discards) a connection.
+        configuration.connection_pool_maxsize = max(configuration.connection_pool_maxsize, CALL_WORKERS)
         self.admin = ApiClient(configuration)
         self.admin.user_agent = f"storefleet-gateway/{__version__}"
         self.timeout_seconds = timeout_seconds

@@ -50,7 +50,8 @@ def test_the_cluster_role_grants_no_impersonation_no_secrets_and_no_wildcards() 
 def test_the_cluster_role_is_exactly_what_the_gateway_uses() -> None:
     rules = one("ClusterRole")["rules"]
     assert verbs_on(rules, "tenants") == {"get", "list", "watch", "create"}
-    assert verbs_on(rules, "stores") == {"get", "list", "watch"}
+    assert verbs_on(rules, "stores") == {"get", "list", "watch"}  # store writes run as the tenant
+    assert verbs_on(rules, "events") == {"get", "list", "watch", "create"}  # audit log; never rewrites one
     namespaces = [rule for rule in rules if "namespaces" in rule["resources"]]
     assert namespaces == [
         {"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get"], "resourceNames": ["storefleet-system"]}
