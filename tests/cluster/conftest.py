@@ -17,6 +17,9 @@ def platform(cluster: LocalCluster) -> LocalCluster:
     return cluster
 
 
+_RUNNING: list[OperatorProcess] = []
+
+
 @pytest.fixture(scope="session")
 def operator(platform: LocalCluster) -> Iterator[OperatorProcess]:
     """The real operator, running under its own ServiceAccount token for the whole session.
@@ -25,7 +28,26 @@ def operator(platform: LocalCluster) -> Iterator[OperatorProcess]:
     """
     process = OperatorProcess(platform)
     process.start()
+    _RUNNING.append(process)
     try:
         yield process
     finally:
+        _RUNNING.remove(process)
         process.stop()
+
+
+@pytest.fixture(scope="module")
+def no_operator() -> Iterator[None]:
+    """Pause the session operator, if one is running, for tests of raw API-server semantics.
+
+    Tests that write Store status themselves (subresource rules, kubectl wait on hand-written
+    conditions) would otherwise race the operator writing the same status.
+    """
+    paused = [process for process in _RUNNING if process.alive()]
+    for process in paused:
+        process.stop()
+    try:
+        yield
+    finally:
+        for process in paused:
+            process.start()

@@ -184,6 +184,14 @@ async def test_the_same_name_as_another_tenants_store_is_simply_a_different_stor
     theirs = await http.get(f"/api/v1/stores/{THEIRS}", headers=cast.other.headers)
     await http.delete(f"/api/v1/stores/{THEIRS}", headers=cast.me.headers)
     assert theirs.json()["engine"] == "medusa"  # untouched by my store of the same name
+    # Wait until mine is really gone: later tests ask for THEIRS as me and expect a 404, and a
+    # store still deleting its namespace answers 200 with phase Deleting.
+    for _ in range(240):
+        if (await http.get(f"/api/v1/stores/{THEIRS}", headers=cast.me.headers)).status_code == 404:
+            break
+        await asyncio.sleep(0.5)
+    else:
+        raise AssertionError(f"my store {THEIRS} was not deleted within 120 s")
 
 
 HOSTILE_IDS = [
