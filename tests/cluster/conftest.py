@@ -11,7 +11,7 @@ from storefleet_localcluster.cluster import LocalCluster
 
 
 @pytest.fixture(scope="session")
-def platform(cluster: LocalCluster) -> LocalCluster:
+def installed_platform(cluster: LocalCluster) -> LocalCluster:
     """The cluster with storefleet's CRDs and the operator's ServiceAccount/RBAC applied."""
     install_platform(cluster)
     return cluster
@@ -21,12 +21,12 @@ _RUNNING: list[OperatorProcess] = []
 
 
 @pytest.fixture(scope="session")
-def operator(platform: LocalCluster) -> Iterator[OperatorProcess]:
+def operator(installed_platform: LocalCluster) -> Iterator[OperatorProcess]:
     """The real operator, running under its own ServiceAccount token for the whole session.
 
     Tests that kill or restart it must leave it running again when they finish.
     """
-    process = OperatorProcess(platform)
+    process = OperatorProcess(installed_platform)
     process.start()
     _RUNNING.append(process)
     try:

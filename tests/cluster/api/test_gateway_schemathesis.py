@@ -39,10 +39,6 @@ from store_support import (  # noqa: E402
     own_address,
     tenant_account,
 )
-
-# The session fixture `platform` of tests/cluster (the platform installed: the operator's
-# dependency), imported to take precedence over tests/cluster/api's own `platform` of the same name.
-from tests.cluster.conftest import platform  # noqa: E402, F401
 from tests.cluster.operator_support import OperatorProcess  # noqa: E402
 
 from storefleet_api.app import create_app  # noqa: E402

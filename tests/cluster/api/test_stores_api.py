@@ -26,10 +26,6 @@ from store_support import (
     tenant_account,
     until_gone,
 )
-
-# The session fixture `platform` of tests/cluster (the platform installed: the operator's
-# dependency), imported to take precedence over tests/cluster/api's own `platform` of the same name.
-from tests.cluster.conftest import platform  # noqa: F401
 from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_localcluster.cluster import LocalCluster

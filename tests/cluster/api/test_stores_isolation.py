@@ -22,10 +22,6 @@ from store_support import (
     gateway_beside_the_operator,
     tenant_account,
 )
-
-# The session fixture `platform` of tests/cluster (platform installed, the operator's dependency),
-# imported to take precedence over tests/cluster/api's own per-test `platform` of the same name.
-from tests.cluster.conftest import platform  # noqa: F401
 from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_localcluster.cluster import LocalCluster

@@ -17,10 +17,6 @@ import httpx
 import pytest
 from gateway_support import PASSWORD
 from store_support import PROVISION_SECONDS, follow, gateway_beside_the_operator, retry_while_setting_up
-
-# The session fixture `platform` of tests/cluster (platform installed, the operator's dependency),
-# imported to take precedence over tests/cluster/api's own per-test `platform` of the same name.
-from tests.cluster.conftest import platform  # noqa: F401
 from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_operator import naming

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from tests.support import wait_for
 from tests.unit.chart.chartkit import CHART, PROFILES, RELEASE, SECRET, operator_values, render_text
 
 from storefleet_localcluster.cluster import LocalCluster
@@ -71,13 +70,6 @@ def events(cluster: LocalCluster, namespace: str) -> str:
     return "\n".join(listing.stdout.splitlines()[-20:])
 
 
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
 
 
 @pytest.mark.parametrize(("engine", "storefront"), list(COMPONENTS), ids=["woocommerce", "medusa", "medusa-storefront"])
