@@ -5,7 +5,11 @@
 set -euo pipefail
 
 # lua5.4 runs the Argo CD health check (deploy/argocd/health.lua) in the unit tier.
-PACKAGES=(ca-certificates lua5.4)
+# chromium is the only browser the browser tier drives (Playwright is pointed at /usr/bin/chromium;
+# nothing downloads a browser build of its own). postgresql-15 is the real database behind the
+# real Medusa backend the storefront and recipe tests run against (started on loopback by the tests
+# in a throwaway data directory, never as a system service).
+PACKAGES=(ca-certificates lua5.4 chromium fonts-dejavu-core postgresql-15)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
