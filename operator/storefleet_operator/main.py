@@ -17,12 +17,16 @@ import kopf
 from kubernetes import client, config
 from pyhelm3 import Client as HelmClient
 
+from storefleet_operator import naming
 from storefleet_operator.observability import Metrics, install_log_context
 from storefleet_operator.settings import OperatorSettings
 
-HANDLER_MODULES = ("storefleet_operator.handlers.tenants", "storefleet_operator.handlers.stores")
+HANDLER_MODULES = (
+    "storefleet_operator.handlers.tenants",
+    "storefleet_operator.handlers.stores",
+    "storefleet_operator.handlers.orphans",
+)
 PEERING_NAME = "storefleet"
-FINALIZER = "storefleet.io/cleanup"
 log = logging.getLogger(__name__)
 
 
@@ -46,7 +50,7 @@ async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, *
     settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
         prefix="kopf.storefleet.io", key="last-handled-configuration"
     )
-    settings.persistence.finalizer = FINALIZER
+    settings.persistence.finalizer = naming.FINALIZER
     # Our own Events describe every transition; kopf's per-handler "succeeded" events would double
     # them, so only its warnings and errors are posted. This level also filters kopf.info(), so our
     # Normal events go through kopf.event(type="Normal").

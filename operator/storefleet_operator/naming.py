@@ -51,8 +51,16 @@ LABEL_TENANT: Final = "storefleet.io/tenant"
 LABEL_STORE: Final = "storefleet.io/store"
 LABEL_STORE_NAMESPACE: Final = "storefleet.io/store-namespace"
 LABEL_ENGINE: Final = "storefleet.io/engine"
+LABEL_STORE_UID: Final = "storefleet.io/store-uid"
+"""The uid of the Store an object was made for: a Store deleted and created again under the same name
+has a new uid, so what the old one left behind is told apart from what belongs to the new one."""
 LABEL_MANAGED_BY: Final = "app.kubernetes.io/managed-by"
 MANAGED_BY: Final = "storefleet"
+
+FINALIZER: Final = "storefleet.io/cleanup"
+"""The operator's finalizer on every Store. The gateway writes it with the Store, so a Store can never
+be removed before the operator has cleaned up what it made for it; kopf adds it to Stores made another
+way (kubectl, GitOps), and the operator makes nothing for a Store until it is there."""
 
 ANNOTATION_REQUESTED_AT: Final = "storefleet.io/requested-at"
 """Set to any new value (e.g. a timestamp) to ask the operator to retry a store now."""
@@ -130,14 +138,17 @@ def credentials_secret_name(name: str) -> str:
     return validate_store_name(name) + CREDENTIALS_SECRET_SUFFIX
 
 
-def store_labels(namespace: str, name: str, engine: str) -> dict[str, str]:
-    """Labels for everything the operator creates for a store (its namespace included)."""
+def store_labels(namespace: str, name: str, engine: str, uid: str | None = None) -> dict[str, str]:
+    """Labels for everything the operator creates for a store (its namespace included): which Store
+    (tenant namespace, name and, once it has one, uid) it belongs to, so the orphan sweep can find it."""
     labels = {
         LABEL_STORE: validate_store_name(name),
         LABEL_STORE_NAMESPACE: namespace,
         LABEL_ENGINE: engine,
         LABEL_MANAGED_BY: MANAGED_BY,
     }
+    if uid:
+        labels[LABEL_STORE_UID] = uid
     tenant = tenant_from_namespace(namespace)
     if tenant is not None:
         labels[LABEL_TENANT] = tenant

@@ -52,6 +52,13 @@ class Metrics:
         self.in_flight = Gauge(
             "storefleet_provisioning_in_flight", "Stores holding a provisioning slot.", registry=r
         )
+        self.orphans_collected_total = Counter(
+            "storefleet_orphans_collected_total",
+            "Store namespaces and Helm releases removed because their Store is gone (or was replaced).",
+            ["kind"], registry=r,
+        )
+        for kind in ("namespace", "release"):
+            self.orphans_collected_total.labels(kind=kind)  # present at 0, so alerts can use rate()
 
     def serve(self, port: int, addr: str = "0.0.0.0") -> None:  # noqa: S104 - scraped from the pod IP
         start_http_server(port, addr=addr, registry=self.registry)

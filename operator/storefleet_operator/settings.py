@@ -73,6 +73,11 @@ class OperatorSettings(BaseSettings):
     rollout_timeout_seconds: int = 300
     """How long to wait for a store's workloads to become Ready before the step fails."""
 
+    orphan_sweep_interval_seconds: float = Field(default=60.0, gt=0)
+    """How often store namespaces whose Store is gone are looked for and removed (also once at start-up).
+    Orphans should not happen at all (the finalizer and the pre-action check prevent them); the sweep is
+    the net for crashes between two API calls and hand-removed finalizers, so a minute is plenty."""
+
     step_max_attempts: int = 4
     """Attempts per reconcile step before the store is marked Failed/Stalled."""
 

@@ -46,7 +46,10 @@ def new_store(
     if request_id:
         annotations[REQUEST_ID_ANNOTATION] = request_id
     return Store(
-        metadata=StoreMetadata(name=name, namespace=namespace, annotations=annotations),
+        # Written with the operator's finalizer: from its first moment the Store cannot vanish before
+        # the operator has removed what it made for it (no window in which a quick delete orphans a
+        # namespace the operator is creating).
+        metadata=StoreMetadata(name=name, namespace=namespace, annotations=annotations, finalizers=[naming.FINALIZER]),
         spec=StoreSpec(
             engine=request.engine,
             display_name=request.display_name if request.display_name is not None else name,

@@ -43,6 +43,12 @@ storefleet.io/engine: {{ .Values.engine }}
 {{- with .Values.store.tenant }}
 storefleet.io/tenant: {{ . }}
 {{- end }}
+{{- with .Values.store.namespace }}
+storefleet.io/store-namespace: {{ . }}
+{{- end }}
+{{- with .Values.store.uid }}
+storefleet.io/store-uid: {{ . | quote }}
+{{- end }}
 {{- end -}}
 
 {{/*

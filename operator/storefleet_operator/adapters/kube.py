@@ -12,6 +12,7 @@ import asyncio
 import base64
 import json
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 
 from kubernetes import client
@@ -98,12 +99,20 @@ class StoreKube:
         )
         return _as_dict(found)
 
-    async def patch_store_status(self, namespace: str, name: str, status: Mapping[str, Any]) -> None:
-        """Merge-patch the status subresource with the whole status (None values remove fields)."""
+    async def patch_store_status(
+        self, namespace: str, name: str, status: Mapping[str, Any], uid: str | None = None
+    ) -> None:
+        """Merge-patch the status subresource with the whole status (None values remove fields).
+
+        With ``uid``, the API server applies the patch only to that very Store (a uid precondition):
+        a late write for a deleted Store can never land on a new Store of the same name."""
+        body: dict[str, Any] = {"status": dict(status)}
+        if uid:
+            body["metadata"] = {"uid": uid}
         await self._call(
             f"write the status of store {namespace}/{name}",
             lambda: self._custom.patch_namespaced_custom_object_status(
-                naming.GROUP, naming.VERSION, namespace, STORE_PLURAL, name, {"status": dict(status)}
+                naming.GROUP, naming.VERSION, namespace, STORE_PLURAL, name, body
             ),
             missing_ok=True,  # deleted meanwhile: nothing left to describe
         )
@@ -133,6 +142,32 @@ class StoreKube:
             lambda: self._core.patch_namespace(
                 name, {"metadata": {"labels": dict(labels)}}, _content_type="application/merge-patch+json"
             ),
+        )
+
+    async def list_store_namespaces(self) -> list[dict[str, Any]]:
+        """Every namespace the operator labelled as some store's (and nothing else)."""
+        selector = f"{naming.LABEL_MANAGED_BY}={naming.MANAGED_BY},{naming.LABEL_STORE},{naming.LABEL_STORE_NAMESPACE}"
+        found = await self._call("list store namespaces", lambda: self._core.list_namespace(label_selector=selector))
+        return [self._dict(item) for item in (found.items if found is not None else [])]
+
+    async def post_event(
+        self, regarding: Mapping[str, str], *, type_: str, reason: str, message: str, reporter: str
+    ) -> None:
+        """A core/v1 Event about ``regarding`` (apiVersion, kind, namespace, name, uid), which may be gone:
+        the orphan sweep reports in the tenant namespace about a Store that no longer exists."""
+        now = datetime.now(UTC)
+        event = client.CoreV1Event(
+            metadata=client.V1ObjectMeta(generate_name=f"{regarding['name']}.", namespace=regarding["namespace"]),
+            involved_object=client.V1ObjectReference(
+                api_version=regarding["apiVersion"], kind=regarding["kind"], namespace=regarding["namespace"],
+                name=regarding["name"], uid=regarding.get("uid") or None,
+            ),
+            type=type_, reason=reason, message=message, count=1, first_timestamp=now, last_timestamp=now,
+            source=client.V1EventSource(component=reporter), reporting_component=reporter,
+        )
+        await self._call(
+            f"post event {reason} in {regarding['namespace']}",
+            lambda: self._core.create_namespaced_event(regarding["namespace"], event),
         )
 
     async def delete_namespace(self, name: str) -> None:

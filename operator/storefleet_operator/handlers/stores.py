@@ -3,10 +3,10 @@
 Thin on purpose: the decisions live in ``storefleet_operator.store`` (observe → decide → act) and the
 I/O in the adapters. The worker starts for every Store kopf sees, new or existing (so an operator
 restart resumes every store where it was), and kopf stops it when the Store is being deleted; the
-deletion handler then uninstalls the release and removes the namespace behind the finalizer kopf adds
-(``storefleet.io/cleanup``, see ``main.FINALIZER``). A Store whose spec cannot be parsed is parked as
-Failed/Stalled with reason InvalidSpec until its spec changes: the worker waits rather than raising
-``kopf.PermanentError``, which would stop it for good and ignore the fix.
+deletion handler then uninstalls the release and removes the namespace behind the finalizer
+(``naming.FINALIZER``: the gateway writes it with the Store, kopf adds it to others). A Store whose spec
+cannot be parsed is parked as Failed/Stalled with reason InvalidSpec until its spec changes: the worker
+waits rather than raising ``kopf.PermanentError``, which would stop it for good and ignore the fix.
 """
 
 from __future__ import annotations

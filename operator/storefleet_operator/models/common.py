@@ -147,5 +147,7 @@ class Resource(BaseModel):
         """
         body = self.model_dump(mode="json", exclude_none=True, include={"api_version", "kind", "metadata", "spec"})
         metadata = body["metadata"]
-        body["metadata"] = {k: metadata[k] for k in ("name", "namespace", "labels", "annotations") if metadata.get(k)}
+        body["metadata"] = {
+            k: metadata[k] for k in ("name", "namespace", "labels", "annotations", "finalizers") if metadata.get(k)
+        }
         return body

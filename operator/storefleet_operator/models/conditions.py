@@ -45,6 +45,8 @@ class Reason:
     UPGRADE_SUCCEEDED: Final = "UpgradeSucceeded"
     ENGINE_CONFIGURED: Final = "EngineConfigured"
     RELEASE_UNLOCKED: Final = "ReleaseUnlocked"
+    ORPHAN_COLLECTED: Final = "OrphanCollected"
+    """What a deleted (or replaced) Store left behind was removed: by the sweep, or by its successor."""
     # Failed (retried unless Stalled says otherwise).
     INVALID_SPEC: Final = "InvalidSpec"
     NAMESPACE_CONFLICT: Final = "NamespaceConflict"

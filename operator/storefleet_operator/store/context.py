@@ -82,6 +82,10 @@ class Deps:
     monotonic: Callable[[], float] = time.monotonic
 
 
+async def _always_wanted() -> None:
+    return None
+
+
 @dataclass
 class Pass:
     """One observe-decide-act pass over one store."""
@@ -96,6 +100,9 @@ class Pass:
     stopping: Callable[[], bool] = lambda: False
     """True when the store's worker has been asked to stop (deletion, operator shutdown)."""
     events: list[Event] = field(default_factory=list)
+    confirm_wanted: Callable[[], Awaitable[None]] = _always_wanted
+    """Re-read the Store and raise ``guard.StoreGone`` unless it may still have things made for it;
+    every action that creates something awaits this right before doing so (``guard.py``)."""
 
     @property
     def generation(self) -> int | None:

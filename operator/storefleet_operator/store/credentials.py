@@ -65,7 +65,7 @@ def secret_manifest(store: Store, namespace: str, values: Mapping[str, str]) -> 
         "metadata": {
             "name": naming.credentials_secret_name(name),
             "namespace": namespace,
-            "labels": naming.store_labels(store.metadata.namespace, name, store.spec.engine),
+            "labels": naming.store_labels(store.metadata.namespace, name, store.spec.engine, store.metadata.uid),
         },
         "type": "Opaque",
         "stringData": dict(values),
@@ -85,7 +85,7 @@ def reader_role(store: Store, namespace: str) -> dict[str, Any]:
         "metadata": {
             "name": reader_name(store),
             "namespace": namespace,
-            "labels": naming.store_labels(store.metadata.namespace, name, store.spec.engine),
+            "labels": naming.store_labels(store.metadata.namespace, name, store.spec.engine, store.metadata.uid),
         },
         "rules": [
             {
@@ -116,7 +116,7 @@ def reader_binding(store: Store, namespace: str, owners: Sequence[Mapping[str, s
         "metadata": {
             "name": reader_name(store),
             "namespace": namespace,
-            "labels": naming.store_labels(store.metadata.namespace, name, store.spec.engine),
+            "labels": naming.store_labels(store.metadata.namespace, name, store.spec.engine, store.metadata.uid),
         },
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": reader_name(store)},
         "subjects": reader_subjects(store, owners),

@@ -100,6 +100,11 @@ class DeleteNamespace(Action):
 
 
 @dataclass(frozen=True)
+class ClearLeftover(Action):
+    """Delete the namespace an earlier Store of the same name left behind, before making our own."""
+
+
+@dataclass(frozen=True)
 class Finish(Action):
     """Deletion is complete: nothing of the store is left, the finalizer may go."""
 
@@ -124,6 +129,8 @@ def decide(s: Snapshot) -> Action:
 
 
 def _next_provisioning_action(s: Snapshot) -> Action:
+    if s.namespace_state is NamespaceState.LEFTOVER:
+        return ClearLeftover()
     if s.namespace_state is NamespaceState.TERMINATING:
         return Wait(message=f"namespace {s.namespace} is still being deleted (a store of the same name was removed)")
     if s.namespace_state in (NamespaceState.ABSENT, NamespaceState.OURS_OUTDATED):
@@ -154,8 +161,8 @@ def _next_provisioning_action(s: Snapshot) -> Action:
 
 
 def _decide_deletion(s: Snapshot) -> Action:
-    if s.namespace_state is NamespaceState.FOREIGN:
-        return Finish()  # never touch a namespace that is not ours; nothing of ours can be in it
+    if s.namespace_state in (NamespaceState.FOREIGN, NamespaceState.LEFTOVER):
+        return Finish()  # never touch a namespace that is not this Store's; nothing of ours can be in it
     present = s.release.state is not ReleaseState.ABSENT
     # A release helm cannot uninstall (after max attempts) goes with its namespace: the release's own
     # records are Secrets in that namespace.

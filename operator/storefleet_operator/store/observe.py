@@ -42,7 +42,7 @@ def pod_security_level(engine: str, configured: str) -> str:
 
 
 def namespace_labels(store: Store, security_level: str) -> dict[str, str]:
-    labels = naming.store_labels(store.metadata.namespace, store.metadata.name, store.spec.engine)
+    labels = naming.store_labels(store.metadata.namespace, store.metadata.name, store.spec.engine, store.metadata.uid)
     for mode in ("enforce", "audit", "warn"):
         labels[f"pod-security.kubernetes.io/{mode}"] = security_level
     return labels
@@ -60,6 +60,9 @@ def namespace_state(obj: Mapping[str, Any] | None, store: Store, wanted: Mapping
     )
     if not ours:
         return NamespaceState.FOREIGN
+    uid = labels.get(naming.LABEL_STORE_UID)
+    if uid and store.metadata.uid and uid != store.metadata.uid and not meta.get("deletionTimestamp"):
+        return NamespaceState.LEFTOVER
     if meta.get("deletionTimestamp") or (obj.get("status") or {}).get("phase") == "Terminating":
         return NamespaceState.TERMINATING
     if any(labels.get(k) != v for k, v in wanted.items()):

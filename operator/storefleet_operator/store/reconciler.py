@@ -22,6 +22,7 @@ from storefleet_operator.store import observe as obs
 from storefleet_operator.store import status as st
 from storefleet_operator.store import values as vals
 from storefleet_operator.store.actions import (
+    clear_leftover,
     configure_engine,
     delete_namespace,
     ensure_credentials,
@@ -39,8 +40,9 @@ from storefleet_operator.store.actions import (
     wait_rollout,
 )
 from storefleet_operator.store.backoff import Backoff
-from storefleet_operator.store.context import Deps, Next, Pass, StepFailed
+from storefleet_operator.store.context import IDLE, Deps, Next, Pass, StepFailed
 from storefleet_operator.store.failures import record_failure
+from storefleet_operator.store.guard import StoreGone, why_not_wanted
 from storefleet_operator.store.snapshot import Desired
 from storefleet_operator.store.status import Event
 
@@ -49,6 +51,7 @@ Emit = Callable[[Event], None]
 ActionRunner = Callable[[Pass, Deps, Any], Awaitable[Next]]
 
 ACTIONS: Mapping[type[d.Action], ActionRunner] = {
+    d.ClearLeftover: clear_leftover.run,
     d.EnsureNamespace: ensure_namespace.run,
     d.EnsureCredentials: ensure_credentials.run,
     d.Unlock: unlock.run,
@@ -72,6 +75,8 @@ class PassResult:
     action: d.Action
     next: Next
     status: StoreStatus
+    gone: bool = False
+    """The Store was deleted or replaced during the pass: its worker has nothing more to do."""
 
 
 class StoreReconciler:
@@ -143,19 +148,37 @@ class StoreReconciler:
         async def checkpoint() -> None:
             await self.write(store, p.status)
 
-        p = Pass(store, snapshot, status, checkpoint, deadline, stopping=stopping, events=events)
+        async def confirm_wanted() -> None:
+            refusal = why_not_wanted(await deps.kube.read_store(*key.split("/", 1)), store.metadata.uid)
+            if refusal is not None:
+                raise refusal
+
+        p = Pass(store, snapshot, status, checkpoint, deadline, stopping=stopping, events=events,
+                 confirm_wanted=confirm_wanted)
         before = status.steps
+        gone: StoreGone | None = None
         try:
             nxt = await ACTIONS[type(action)](p, deps, action)
+        except StoreGone as refusal:
+            gone, nxt = refusal, IDLE if refusal.retry_in is None else Next(refusal.retry_in, refusal.message)
         except StepFailed as failure:
             nxt = self._failed(p, failure)
         finally:
             deps.telemetry.steps_finished(store.spec.engine, before, p.status.steps)
-            deps.telemetry.phase(key, p.status.phase, store.spec.engine)
-            await self.write(store, p.status)
-            request_id = st.correlation_id(store)
-            for event in p.events:
-                emit(st.with_correlation(event, request_id))
+            if gone is None:  # also on cancellation: the pass's status and events always go out
+                deps.telemetry.phase(key, p.status.phase, store.spec.engine)
+                await self.write(store, p.status)
+                request_id = st.correlation_id(store)
+                for event in p.events:
+                    emit(st.with_correlation(event, request_id))
+        if gone is not None:
+            # Nothing was made and nothing is written: a deleted Store has no status to write, and a
+            # deleting one is described by the deletion handler.
+            deps.gate.release(key)
+            if gone.retry_in is None:
+                deps.telemetry.forget(key)
+            log.info("store %s: %s; %s not started", key, gone.message, type(action).__name__)
+            return PassResult(action, nxt, p.status, gone=gone.retry_in is None)
         log.info(
             "store %s: %s, next look in %s", key, type(action).__name__, "idle" if nxt.idle else f"{nxt.delay:.1f} s"
         )
@@ -186,7 +209,10 @@ class StoreReconciler:
     async def write(self, store: Store, status: StoreStatus) -> None:
         try:
             await self.deps.kube.patch_store_status(
-                store.metadata.namespace, store.metadata.name, st.status_patch(status, store.metadata.generation)
+                store.metadata.namespace,
+                store.metadata.name,
+                st.status_patch(status, store.metadata.generation),
+                uid=store.metadata.uid,
             )
         except Exception as exc:  # the next pass writes the newer status anyway; never lose the pass
             log.warning("store %s/%s: cannot write status: %s", store.metadata.namespace, store.metadata.name, exc)

@@ -47,6 +47,7 @@ Flux's interval): a release someone changed by hand, or a deleted namespace, is 
 DELETE_BUDGET_SECONDS: Final = 120.0
 """One deletion handler call waits this long at most before handing back to kopf to retry."""
 LOCK_WAIT_SECONDS: Final = 60.0
+GONE: Final = Next(None, "the Store was deleted or replaced")
 
 
 def change_token(body: Mapping[str, Any]) -> tuple[object, ...]:
@@ -111,6 +112,8 @@ class StoreRuntime:
                     status, nxt = await self.reconciler.reject(body, str(exc), emit), IDLE
                 else:
                     status, nxt = await self._pass(key, store, emit, stopped, status)
+                    if nxt is GONE:
+                        return  # deleted or replaced under us: the deletion handler (if any) takes over
                 await self._sleep(nxt, live, token, stopped, wake)
         finally:
             gate.release(key)
@@ -129,6 +132,8 @@ class StoreRuntime:
         except Exception:
             log.exception("store %s: unexpected error in a reconcile pass", key)
             return status, Next(self.deps.settings.retry_max_delay_seconds, "unexpected error")
+        if result.gone:
+            return status, GONE
         return status_patch(result.status, store.metadata.generation), result.next
 
     async def _sleep(
@@ -172,6 +177,9 @@ class StoreRuntime:
         finally:
             lock.release()
         if outcome.idle:
+            # A worker of the deleted Store may still be waiting on this lock; when it gets it, its pass
+            # finds the Store gone before making anything (guard.py), and its status write carries the
+            # old uid as a precondition, so it can never touch a new Store of the same name.
             self._locks.pop(key, None)
         return outcome
 

@@ -23,6 +23,9 @@ class NamespaceState(enum.Enum):
     """Ours, but labels (e.g. the Pod Security level) differ from what they should be."""
     FOREIGN = "Foreign"
     """Exists without this store's labels: someone else's; never adopted."""
+    LEFTOVER = "Leftover"
+    """Labelled for a Store of the same namespace and name but another uid: left behind by an earlier
+    Store that is gone (only one Store of a name exists at a time). Removed, never adopted."""
     TERMINATING = "Terminating"
 
 

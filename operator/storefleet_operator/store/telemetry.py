@@ -32,6 +32,9 @@ class Telemetry:
         self._phases[key] = (phase, engine)
         self._publish_phases()
 
+    def orphan_collected(self, kind: str) -> None:
+        self.metrics.orphans_collected_total.labels(kind=kind).inc()
+
     def forget(self, key: str) -> None:
         if self._phases.pop(key, None) is not None:
             self._publish_phases()

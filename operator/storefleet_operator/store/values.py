@@ -67,7 +67,13 @@ def store_values(store: Store, *, host: str, baked_images: bool) -> dict[str, An
     tenant = naming.tenant_from_namespace(store.metadata.namespace) or ""
     values: dict[str, Any] = {
         "engine": spec.engine,
-        "store": {"name": store.metadata.name, "displayName": spec.display_name, "tenant": tenant},
+        "store": {
+            "name": store.metadata.name,
+            "displayName": spec.display_name,
+            "tenant": tenant,
+            "namespace": store.metadata.namespace,
+            "uid": store.metadata.uid or "",
+        },
         "credentials": {"existingSecret": naming.credentials_secret_name(store.metadata.name)},
         "ingress": {"host": host},
     }

@@ -88,6 +88,8 @@ def test_a_create_request_becomes_the_store_the_operator_expects() -> None:
             "name": "coffee-shop",
             "namespace": "tenant-a",
             "annotations": {"storefleet.io/requested-by": "user-1", "storefleet.io/request-id": "r1"},
+            # The operator's finalizer from the first moment: a quick delete can never orphan anything.
+            "finalizers": ["storefleet.io/cleanup"],
         },
         "spec": {"engine": "woocommerce", "displayName": "Coffee, & Co.", "woocommerce": {"theme": "astra"}},
     }

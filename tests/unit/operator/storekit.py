@@ -43,11 +43,13 @@ def store(
     annotations: dict[str, str] | None = None,
     status: dict[str, Any] | None = None,
     deleting: bool = False,
+    uid: str | None = None,
     **spec: Any,
 ) -> Store:
     metadata: dict[str, Any] = {
         "name": name,
         "namespace": namespace,
+        "uid": uid,
         "generation": generation,
         "annotations": annotations or {},
         "creationTimestamp": (T0 - timedelta(seconds=30)).isoformat(),

@@ -57,6 +57,11 @@ STALLED = store(status={"conditions": [condition("Stalled", "True", Reason.ROLLO
             d.Unlock(),
             id="stale-pending-release-is-unlocked",
         ),
+        pytest.param(
+            {"namespace_state": NamespaceState.LEFTOVER},
+            d.ClearLeftover(),
+            id="a-predecessors-namespace-is-cleared-before-ours-is-made",
+        ),
         pytest.param({"rollout": NOT_READY}, d.WaitRollout(), id="unready-workloads-are-waited-for"),
         pytest.param({"released": False}, d.WaitRollout(), id="new-revision-rollout-is-confirmed-first"),
         pytest.param({"engine_configured": False}, d.ConfigureEngine(), id="unconfigured-engine-is-set-up"),
@@ -191,6 +196,9 @@ DELETING = store(deleting=True)
         ),
         pytest.param({"uninstall_attempts": 3}, d.DeleteNamespace(), id="failed-uninstall-goes-with-namespace"),
         pytest.param({"namespace_state": NamespaceState.FOREIGN}, d.Finish(), id="foreign-namespace-untouched"),
+        pytest.param(
+            {"namespace_state": NamespaceState.LEFTOVER}, d.Finish(), id="predecessors-namespace-left-to-the-sweep"
+        ),
         pytest.param(
             {"stalled": True, "failure": FAILED_HELM},
             d.Uninstall(),

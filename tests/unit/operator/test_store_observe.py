@@ -249,3 +249,35 @@ def test_the_last_failed_step_carries_the_reason_of_the_ready_condition() -> Non
         2,
     )
     assert observe.last_failure(store()) is None
+
+
+UID_SHOP = store(uid="uid-new")
+UID_WANTED = observe.namespace_labels(UID_SHOP, "baseline")
+
+
+@pytest.mark.parametrize(
+    ("labels", "extra", "expected"),
+    [
+        pytest.param(UID_WANTED, {}, NamespaceState.OURS, id="this-stores-uid"),
+        pytest.param(
+            {k: v for k, v in UID_WANTED.items() if k != naming.LABEL_STORE_UID},
+            {},
+            NamespaceState.OURS_OUTDATED,
+            id="made-before-uids-were-labelled-is-adopted-and-relabelled",
+        ),
+        pytest.param(
+            {**UID_WANTED, naming.LABEL_STORE_UID: "uid-old"}, {}, NamespaceState.LEFTOVER, id="earlier-store-left-it"
+        ),
+        pytest.param(
+            {**UID_WANTED, naming.LABEL_STORE_UID: "uid-old"},
+            {"deletionTimestamp": T0.isoformat()},
+            NamespaceState.TERMINATING,
+            id="earlier-stores-namespace-already-going",
+        ),
+    ],
+)
+def test_the_store_uid_label_tells_a_predecessors_namespace_apart(
+    labels: dict[str, str], extra: dict[str, Any], expected: NamespaceState
+) -> None:
+    assert UID_WANTED[naming.LABEL_STORE_UID] == "uid-new"
+    assert observe.namespace_state(ns(labels, **extra), UID_SHOP, UID_WANTED) is expected

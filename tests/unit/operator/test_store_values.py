@@ -56,13 +56,17 @@ def test_helm_renders_a_hostile_display_name_as_data(display_name: str, tmp_path
     quota = next(d for d in docs if d["kind"] == "ResourceQuota")
     assert quota["spec"]["hard"]["requests.cpu"] == "1"  # the comma trick did not rewrite the quota
     assert all(d["metadata"].get("labels", {}).get("storefleet.io/engine") == "woocommerce" for d in docs)
+    assert all(d["metadata"]["labels"]["storefleet.io/store-namespace"] == "tenant-alice" for d in docs)
 
 
 def test_per_store_values_follow_the_spec() -> None:
-    woo = v.store_values(store(woocommerce={"theme": "astra"}), host="h.localhost", baked_images=True)
+    woo = v.store_values(store(woocommerce={"theme": "astra"}, uid="u-1"), host="h.localhost", baked_images=True)
     assert woo["woocommerce"] == {"theme": "astra", "bakedImage": {"enabled": True}}
     assert woo["credentials"] == {"existingSecret": "shop-credentials"}
-    assert woo["store"] == {"name": "shop", "displayName": "Alice's Shop", "tenant": "alice"}
+    # namespace and uid label every chart object, so the orphan sweep knows whose they are.
+    assert woo["store"] == {
+        "name": "shop", "displayName": "Alice's Shop", "tenant": "alice", "namespace": "tenant-alice", "uid": "u-1"
+    }
     medusa = v.store_values(
         store(engine="medusa", medusa={"storefront": {"enabled": False}}), host="h", baked_images=True
     )

@@ -19,6 +19,7 @@ async def run(p: Pass, deps: Deps, action: EnsureCredentials) -> Next:
     secret = naming.credentials_secret_name(store.metadata.name)
     now = deps.clock()
     p.status = st.start_step(p.status, st.STEP_CREDENTIALS, f"Creating Secret {secret}", now)
+    await p.confirm_wanted()
     try:
         if not await deps.kube.secret_exists(namespace, secret):
             email = credentials.admin_email(store, store_host(store, deps.settings.store_domain_suffix))

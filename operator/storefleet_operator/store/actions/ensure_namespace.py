@@ -28,6 +28,7 @@ async def run(p: Pass, deps: Deps, action: EnsureNamespace) -> Next:
     level = observe.pod_security_level(p.store.spec.engine, deps.settings.pod_security_level)
     labels = observe.namespace_labels(p.store, level)
     p.status = st.start_step(p.status, st.STEP_NAMESPACE, f"Creating namespace {s.namespace}", now)
+    await p.confirm_wanted()
     try:
         if s.namespace_state is NamespaceState.ABSENT:
             await deps.kube.create_namespace(manifest(s.namespace, labels))

@@ -40,6 +40,7 @@ async def apply_release(p: Pass, deps: Deps, *, verb: str, progress_reason: str,
         p.status.conditions, RELEASED, "Unknown", progress_reason, message, observed_generation=p.generation, now=now
     )
     p.status = p.status.model_copy(update={"conditions": conditions})
+    await p.confirm_wanted()
     await p.checkpoint()  # people see "Installing" while helm runs
     try:
         revision = await deps.helm.upgrade_install(

@@ -36,6 +36,7 @@ async def run(p: Pass, deps: Deps, action: MarkReady) -> Next:
     deps.gate.release(p.snapshot.key)
     if already_ready(p.store, p.status):
         return IDLE
+    await p.confirm_wanted()  # never announce a store that was deleted meanwhile
     now = deps.clock()
     started = st.provisioning_started_at(p.store)
     p.status = ready(p.status, generation=p.generation, now=now)

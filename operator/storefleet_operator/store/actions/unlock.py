@@ -38,6 +38,7 @@ async def run(p: Pass, deps: Deps, action: Unlock) -> Next:
     now = deps.clock()
     p.status = st.start_step(p.status, st.STEP_RELEASE, f"Unlocking release {release}", now)
     timeout = deps.settings.helm_timeout_seconds
+    await p.confirm_wanted()  # a rollback writes a new revision
     try:
         if target is None:
             await deps.helm.uninstall(namespace, release, timeout_seconds=timeout, wait=True)
