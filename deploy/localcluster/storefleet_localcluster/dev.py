@@ -20,8 +20,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from storefleet_api.config import DEV_METRICS_TOKEN
+
 from .cluster import LocalCluster
 from .platform import GatewayProcess, OperatorProcess, install_platform
+from .supervisor import Supervisor
 from .toolchain import REPO_ROOT
 
 ADMIN_EMAIL = "admin@example.com"
@@ -63,22 +66,22 @@ def run(dev_dir: Path, gateway_port: int) -> int:
         print(f"""
 storefleet is up ({elapsed:.0f}s) on the local control plane.
 
-  API + docs     {gateway.url}/docs        (dashboard: not built yet; the API is the UI for now)
+  API docs       {gateway.url}/api/docs   (OpenAPI schema: {gateway.url}/api/v1/openapi.json)
   admin login    {ADMIN_EMAIL} / {password}     (also in {credentials})
   kubectl        export KUBECONFIG={kubeconfig} PATH={cluster.bin_dir}:$PATH
                  kubectl apply -f crds/samples/ && kubectl get stores -A -w
-  logs           {cluster.run_dir / 'logs'}
+  metrics        {gateway.url}/metrics   (Authorization: Bearer {DEV_METRICS_TOKEN}, the dev scrape token)
+  logs           {cluster.run_dir / 'logs'}   (operator and gateway are restarted if they crash)
 
 Stores here are simulated (kwok runs no containers); real stores need kind or a real cluster.
 Press Ctrl-C to stop.""", flush=True)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
-        while not stop.wait(2):
-            for running in (operator, gateway):
-                if not running.alive():
-                    print(f"{running.name} exited; see {running.log_path}", flush=True)
-                    stop.set()
+        # A crashed operator or gateway is restarted with backoff; the control plane stays up.
+        supervisor = Supervisor([operator, gateway], say=lambda line: print(line, flush=True))
+        while not stop.wait(1):
+            supervisor.tick()
         return 0
     except (RuntimeError, urllib.error.URLError) as exc:
         print(f"make dev failed: {exc}", flush=True)

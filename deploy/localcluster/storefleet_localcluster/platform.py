@@ -77,6 +77,15 @@ class ServiceProcess:
     def alive(self) -> bool:
         return self._popen is not None and self._popen.poll() is None
 
+    def exit_description(self) -> str:
+        """How the process ended, for a person: "exit code 1", "killed by SIGKILL", or "not started"."""
+        code = self._popen.poll() if self._popen is not None else None
+        if code is None:
+            return "not started" if self._popen is None else "running"
+        if code < 0:
+            return f"killed by {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
     def environment(self) -> dict[str, str]:
         env = {**os.environ, "PATH": f"{self.cluster.bin_dir}:{os.environ['PATH']}", **self.base_env}
         env.pop("KUBECONFIG", None)  # only the ServiceAccount kubeconfig, never admin
