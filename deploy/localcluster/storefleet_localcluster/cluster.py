@@ -49,6 +49,8 @@ class _Process:
     popen: subprocess.Popen[bytes]
     log_path: Path
     log_file: IO[bytes]
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] | None = None
 
     def tail(self, lines: int = 20) -> str:
         text = self.log_path.read_text(errors="replace").splitlines()
@@ -264,15 +266,41 @@ class LocalCluster:
         return {"server": self.server, "kubeconfig": str(self.kubeconfig), "run_dir": str(self.run_dir)}
 
     # ---------- internals ----------
-    def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
+    def stop_component(self, name: str) -> None:
+        """Stop one component (e.g. ``kube-apiserver``) and keep how it was started, for chaos tests."""
+        proc = next(p for p in self._processes if p.name == name)
+        if proc.popen.poll() is None:
+            os.killpg(proc.popen.pid, signal.SIGTERM)
+            try:
+                proc.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.popen.pid, signal.SIGKILL)
+                proc.popen.wait(timeout=5)
+        proc.log_file.close()
+
+    def start_component(self, name: str, timeout: float = 60.0) -> None:
+        """Start a stopped component again with the same arguments; for the apiserver, wait until ready."""
+        index, proc = next((i, p) for i, p in enumerate(self._processes) if p.name == name)
+        if proc.popen.poll() is None:
+            raise RuntimeError(f"{name} is still running")
+        self._processes.pop(index)
+        self._spawn(name, proc.args, proc.env, append_log=True, index=index)
+        if name == "kube-apiserver":
+            self._wait(self._readyz, "kube-apiserver /readyz after a restart", time.monotonic() + timeout)
+
+    def _spawn(
+        self, name: str, args: list[str], env: dict[str, str] | None = None, *, append_log: bool = False,
+        index: int | None = None,
+    ) -> None:
         log_path = self.run_dir / "logs" / f"{name}.log"
-        log_file = log_path.open("wb")
+        log_file = log_path.open("ab" if append_log else "wb")
         popen = subprocess.Popen(
             [str(self.bin_dir / name), *args],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             cwd=self.run_dir, start_new_session=True, env=env, preexec_fn=die_with_parent,
         )
-        self._processes.append(_Process(name, popen, log_path, log_file))
+        started = _Process(name, popen, log_path, log_file, list(args), env)
+        self._processes.insert(len(self._processes) if index is None else index, started)
 
     def _check_alive(self) -> None:
         for proc in self._processes:

@@ -16,7 +16,9 @@ from storefleet_operator.store.snapshot import NamespaceState
 pytestmark = pytest.mark.unit
 
 
-def body(*, uid: str = "u1", finalizers: tuple[str, ...] = (naming.FINALIZER,), deleting: bool = False) -> dict[str, Any]:
+def body(
+    *, uid: str = "u1", finalizers: tuple[str, ...] = (naming.FINALIZER,), deleting: bool = False
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": "shop", "namespace": "tenant-alice", "uid": uid, "finalizers": list(finalizers)}
     if deleting:
         meta["deletionTimestamp"] = "2026-05-01T12:00:00Z"

@@ -1,0 +1,39 @@
+"""The chaos tier's own platform: a fresh control plane, the operator and the gateway as processes
+(killable), a bootstrap admin. Stopped and removed at the end of the tier."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from tests.chaos.chaoskit import ADMIN_EMAIL, SWEEP_INTERVAL_SECONDS, Api, ChaosPlatform
+from tests.cluster.operator_support import OperatorProcess
+
+from storefleet_localcluster.cluster import LocalCluster
+from storefleet_localcluster.platform import GatewayProcess, install_platform
+
+
+@pytest.fixture(scope="package")
+def chaos() -> Iterator[ChaosPlatform]:
+    cluster = LocalCluster.start()
+    operator = gateway = None
+    try:
+        install_platform(cluster)
+        operator = OperatorProcess(
+            cluster, {"STOREFLEET_OPERATOR_ORPHAN_SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL_SECONDS)}
+        )
+        operator.start()
+        # No creation cooldown here: the races are about deletion, not about pacing a tenant.
+        gateway = GatewayProcess(cluster, env={"STOREFLEET_STORE_CREATE_COOLDOWN_SECONDS": "0"})
+        gateway.start()
+        admin = Api(gateway.url).sign_in(ADMIN_EMAIL, register=True)
+        yield ChaosPlatform(cluster, operator, gateway, admin)
+    finally:
+        for process in (gateway, operator):
+            if process is not None:
+                process.stop()
+        cluster.stop()
+        if not os.environ.get("STOREFLEET_KEEP_CLUSTER_DIR"):
+            shutil.rmtree(cluster.run_dir, ignore_errors=True)
