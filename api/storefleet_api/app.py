@@ -29,7 +29,7 @@ from storefleet_api.middleware.observability import ObservabilityMiddleware
 from storefleet_api.middleware.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from storefleet_api.middleware.security_headers import SecurityHeadersMiddleware
 from storefleet_api.middleware.timeout import TimeoutMiddleware
-from storefleet_api.routers import API_PREFIX, admin, auth, health, stores
+from storefleet_api.routers import API_PREFIX, admin, auth, health, index, stores
 from storefleet_api.routers import metrics as metrics_router
 from storefleet_api.services.accounts import AccountService
 from storefleet_api.services.audit import SecurityAudit
@@ -107,7 +107,7 @@ def create_app(
     app.state.metrics = metrics
     app.state.lifecycle = lifecycle
 
-    for module in (auth, health, stores, admin, metrics_router):
+    for module in (index, auth, health, stores, admin, metrics_router):
         app.include_router(module.router)
     install_error_handlers(app, body_limit_bytes=settings.body_limit_bytes)
 

@@ -63,9 +63,15 @@ class StoreHelm:
         self.started_at = datetime.now(UTC)
         """Revisions pending since before this moment cannot belong to a helm command of this process."""
         self._in_flight: set[tuple[str, str]] = set()
+        self._interrupted: set[tuple[str, str]] = set()
 
     def in_flight(self, namespace: str, release: str) -> bool:
         return (namespace, release) in self._in_flight
+
+    def interrupted(self, namespace: str, release: str) -> bool:
+        """The last helm command of this process on the release failed or was cancelled (the API server
+        went away mid-install, say): a ``pending-*`` record it left behind belongs to nobody."""
+        return (namespace, release) in self._interrupted
 
     @contextlib.asynccontextmanager
     async def _holding(self, namespace: str, release: str) -> AsyncIterator[None]:
@@ -73,6 +79,11 @@ class StoreHelm:
         self._in_flight.add(key)
         try:
             yield
+        except BaseException:
+            self._interrupted.add(key)
+            raise
+        else:
+            self._interrupted.discard(key)
         finally:
             self._in_flight.discard(key)
 

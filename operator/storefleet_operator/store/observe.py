@@ -101,6 +101,9 @@ class Lock:
     """A helm command of this operator process is running on the release right now."""
     process_started: datetime
     timeout: timedelta
+    interrupted: bool = False
+    """The last helm command of this process on the release ended in an error or was cancelled, so a
+    pending record is its leftover: unlock it now rather than after ``timeout``."""
 
 
 def release_view(
@@ -116,7 +119,9 @@ def release_view(
         # Stale when no helm of ours holds it: either it predates this process (the operator crashed
         # mid-install) or it is older than any helm operation may take (--timeout).
         updated = latest.updated or lock.process_started
-        stale = not lock.in_flight and (updated < lock.process_started or now - updated > lock.timeout)
+        stale = not lock.in_flight and (
+            lock.interrupted or updated < lock.process_started or now - updated > lock.timeout
+        )
         return ReleaseView(ReleaseState.LOCKED if stale else ReleaseState.BUSY, latest, last_deployed)
     if latest.status == "uninstalled":
         return ReleaseView(ReleaseState.ABSENT, latest, None)

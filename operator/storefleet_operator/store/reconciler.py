@@ -135,6 +135,7 @@ class StoreReconciler:
                 deps.helm.in_flight(namespace, store.metadata.name),
                 deps.helm.started_at,
                 timedelta(seconds=settings.helm_timeout_seconds),
+                interrupted=deps.helm.interrupted(namespace, store.metadata.name),
             ),
             slot=deps.gate.view(key),
             security_level=obs.pod_security_level(store.spec.engine, settings.pod_security_level),

@@ -114,6 +114,13 @@ OTHER = release_description("f" * 64)
             id="recent-pending-of-another-worker-is-busy",
         ),
         pytest.param(
+            [rev(1, "pending-install", updated=T0 - timedelta(seconds=5))],
+            observe.Lock(False, T0 - timedelta(hours=1), timedelta(seconds=300), interrupted=True),
+            ReleaseState.LOCKED,
+            None,
+            id="recent-pending-left-by-our-own-failed-helm-is-stale-at-once",
+        ),
+        pytest.param(
             [rev(1, "deployed", description=IN_SYNC), rev(2, "pending-upgrade", updated=T0)],
             observe.Lock(True, STARTED, timedelta(seconds=300)),
             ReleaseState.BUSY,
