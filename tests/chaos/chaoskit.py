@@ -30,9 +30,20 @@ PASSWORD = "correct horse battery chaos"
 ADMIN_EMAIL = "chaos-admin@example.com"
 
 
+_reporter: list[Any] = []
+
+
+def report_to(terminal: Any) -> None:
+    """Send ``say`` lines to pytest's terminal reporter (set by the tier's fixture)."""
+    _reporter[:] = [terminal] if terminal is not None else []
+
+
 def say(line: str) -> None:
-    """What a chaos test injected and found goes to the terminal, not only to a failure report."""
-    print(f"[chaos] {line}", flush=True)
+    """What a chaos test injected and found goes to the terminal even when output is captured."""
+    if _reporter:
+        _reporter[0].write_line(f"[chaos] {line}")
+    else:
+        print(f"[chaos] {line}", flush=True)
 
 
 @dataclass

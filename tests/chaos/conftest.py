@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from tests.chaos.chaoskit import ADMIN_EMAIL, SWEEP_INTERVAL_SECONDS, Api, ChaosPlatform
+from tests.chaos.chaoskit import ADMIN_EMAIL, SWEEP_INTERVAL_SECONDS, Api, ChaosPlatform, report_to
 from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_localcluster.cluster import LocalCluster
@@ -16,7 +16,8 @@ from storefleet_localcluster.platform import GatewayProcess, install_platform
 
 
 @pytest.fixture(scope="package")
-def chaos() -> Iterator[ChaosPlatform]:
+def chaos(request: pytest.FixtureRequest) -> Iterator[ChaosPlatform]:
+    report_to(request.config.pluginmanager.get_plugin("terminalreporter"))
     cluster = LocalCluster.start()
     operator = gateway = None
     try:

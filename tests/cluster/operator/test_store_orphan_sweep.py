@@ -57,8 +57,11 @@ def test_the_sweep_removes_what_a_gone_store_left_and_nothing_else(operator: Ope
     wait_ready(cluster, tenant_ns, "alive")
     alive_uid = get_store(cluster, tenant_ns, "alive")["metadata"]["uid"]  # type: ignore[index]
     gone, replaced = f"orphan-gone-{suffix}", f"orphan-replaced-{suffix}"
-    labelled_namespace(cluster, gone, store_labels(tenant_ns, "vanished", "uid-of-a-deleted-store"))
+    # The release first, then the labels: a labelled orphan would be swept before helm could install.
+    labelled_namespace(cluster, gone, {})
     cluster.helm("install", "vanished", str(SMOKE_CHART), "-n", gone)
+    label_args = [f"{k}={v}" for k, v in store_labels(tenant_ns, "vanished", "uid-of-a-deleted-store").items()]
+    cluster.kubectl("label", "namespace", gone, *label_args)
     labelled_namespace(cluster, replaced, store_labels(tenant_ns, "alive", "uid-before-recreation"))
     strangers = {
         f"orphan-unlabelled-{suffix}": {},
