@@ -33,17 +33,20 @@ ADMIN_EMAIL = "chaos-admin@example.com"
 _reporter: list[Any] = []
 
 
-def report_to(terminal: Any) -> None:
-    """Send ``say`` lines to pytest's terminal reporter (set by the tier's fixture)."""
-    _reporter[:] = [terminal] if terminal is not None else []
+def report_to(config: Any) -> None:
+    """Send ``say`` lines past pytest's output capture to its terminal (set by the tier's fixture)."""
+    plugins = config.pluginmanager
+    _reporter[:] = [plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")]
 
 
 def say(line: str) -> None:
     """What a chaos test injected and found goes to the terminal even when output is captured."""
-    if _reporter:
-        _reporter[0].write_line(f"[chaos] {line}")
-    else:
+    terminal, capture = _reporter if _reporter else (None, None)
+    if terminal is None or capture is None:
         print(f"[chaos] {line}", flush=True)
+        return
+    with capture.global_and_fixture_disabled():
+        terminal.write_line(f"[chaos] {line}")
 
 
 @dataclass

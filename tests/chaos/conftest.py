@@ -17,7 +17,7 @@ from storefleet_localcluster.platform import GatewayProcess, install_platform
 
 @pytest.fixture(scope="package")
 def chaos(request: pytest.FixtureRequest) -> Iterator[ChaosPlatform]:
-    report_to(request.config.pluginmanager.get_plugin("terminalreporter"))
+    report_to(request.config)
     cluster = LocalCluster.start()
     operator = gateway = None
     try:
@@ -26,8 +26,12 @@ def chaos(request: pytest.FixtureRequest) -> Iterator[ChaosPlatform]:
             cluster, {"STOREFLEET_OPERATOR_ORPHAN_SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL_SECONDS)}
         )
         operator.start()
-        # No creation cooldown here: the races are about deletion, not about pacing a tenant.
-        gateway = GatewayProcess(cluster, env={"STOREFLEET_STORE_CREATE_COOLDOWN_SECONDS": "0"})
+        # No creation cooldown and room for many sign-ups from one address: the tier is about
+        # deletion and crashes, not about pacing a tenant (the guardrail tests cover those limits).
+        gateway = GatewayProcess(cluster, env={
+            "STOREFLEET_STORE_CREATE_COOLDOWN_SECONDS": "0",
+            "STOREFLEET_REGISTER_RATE_LIMIT": "100",
+        })
         gateway.start()
         admin = Api(gateway.url).sign_in(ADMIN_EMAIL, register=True)
         yield ChaosPlatform(cluster, operator, gateway, admin)

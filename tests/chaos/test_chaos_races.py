@@ -23,7 +23,7 @@ from storefleet_operator import naming
 
 pytestmark = pytest.mark.chaos
 
-CREATE_PATIENCE_SECONDS = 20.0
+CREATE_PATIENCE_SECONDS = 90.0
 """A create refused for quota (409) or an uncounted quota (503) is tried again for this long."""
 
 
@@ -101,17 +101,21 @@ def settle_and_count_orphans(platform: ChaosPlatform, tenants: list[str], what: 
 
     wait_for(no_stores_left, f"every Store of {what} to be deleted", timeout=240, interval=1.0)
     time.sleep(3 * SWEEP_INTERVAL_SECONDS)
-    wait_for(lambda: not platform.orphans(), f"orphans of {what} to be swept", timeout=60, interval=1.0)
+    deadline = time.monotonic() + 60  # a sweep deletes; the namespace may take a while to go
+    while platform.orphans() and time.monotonic() < deadline:
+        time.sleep(1.0)
     return platform.orphans()
 
 
 def test_a_hundred_create_delete_races_leave_no_orphans(chaos: ChaosPlatform) -> None:
     tally = Tally()
-    tenant_api, tenant = chaos.new_tenant(store_limit=8)
+    # Quota is not what this test is about (the next one is): room for every worker's store and the
+    # ones still being deleted, which count until their namespace is gone.
+    tenant_api, tenant = chaos.new_tenant(store_limit=25)
     routes = paths(chaos, tenant_api, tenant, tally)
     jobs = [(routes[i % 3], f"race-{i:03d}-{uuid.uuid4().hex[:4]}") for i in range(100)]
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=12) as pool:
+    with ThreadPoolExecutor(max_workers=10) as pool:
         for future in [pool.submit(race, path, name, tally, 3.0) for path, name in jobs]:
             future.result()
     say(
@@ -126,7 +130,7 @@ def test_a_hundred_create_delete_races_leave_no_orphans(chaos: ChaosPlatform) ->
     say(f"store namespaces without a Store right after the loop: {len(before_sweep)}; after the sweep: "
         f"{len(orphans)}; operator says {collected}")
     assert orphans == []
-    assert tally.created >= 90, f"the races barely ran: {tally}"
+    assert tally.created == 100, f"not every race ran: {tally}"
     assert set(tally.retries_on_deleting) <= {404, 409}, "a retry on a deleting store must not revive it"
 
 
