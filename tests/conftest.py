@@ -20,6 +20,9 @@ import pytest
 
 from storefleet_localcluster.cluster import LocalCluster
 
+# The real Medusa + PostgreSQL backend (session-scoped, started only by the tests that ask for it).
+pytest_plugins = ("tests.medusa.fixtures",)
+
 
 @cache
 def docker_available() -> bool:
