@@ -20,8 +20,9 @@ import pytest
 
 from storefleet_localcluster.cluster import LocalCluster
 
-# The real Medusa + PostgreSQL backend (session-scoped, started only by the tests that ask for it).
-pytest_plugins = ("tests.medusa.fixtures",)
+# The real Medusa + PostgreSQL backend and the storefront served against it (session-scoped, started
+# only by the tests that ask for them).
+pytest_plugins = ("tests.medusa.fixtures", "tests.browser.storefront.fixtures")
 
 
 @cache

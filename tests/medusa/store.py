@@ -11,6 +11,7 @@ import asyncio
 import shutil
 import time
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,18 +49,25 @@ def run_operator_recipe(
     progress: list[StepProgress] | None = None,
 ) -> tuple[str, ...]:
     """The operator's Medusa recipe through its runner; the retry delays are skipped, not the retries."""
-    progress = [] if progress is None else progress
-    return asyncio.run(
-        run_recipe(
-            medusa_recipe(ctx),
-            executor,
-            completed,
-            progress.append,
-            pod=POD,
-            policy=RetryPolicy(attempts=attempts),
-            sleep=_no_wait,
+    reports = [] if progress is None else progress
+
+    def run() -> tuple[str, ...]:
+        return asyncio.run(
+            run_recipe(
+                medusa_recipe(ctx),
+                executor,
+                completed,
+                reports.append,
+                pod=POD,
+                policy=RetryPolicy(attempts=attempts),
+                sleep=_no_wait,
+            )
         )
-    )
+
+    # A loop of its own in a worker thread: Playwright's sync API keeps an event loop running in the
+    # main thread when the browser fixtures start first, and asyncio.run() refuses to nest in it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 @dataclass
