@@ -51,7 +51,9 @@ export function CartProvider({ children, api = defaultApi }: { children: ReactNo
     enabled: cartId !== null,
     queryFn: async () => {
       try {
-        const cart = await api.retrieveCart(cartId as string);
+        // Through the queue too: a read that overlapped a write could land after it and show the
+        // cart as it was before the write.
+        const cart = await queue.run(() => api.retrieveCart(cartId as string));
         // A cart that became an order cannot take new items: start afresh on the next add.
         if (cart.completed_at) {
           rememberId(null);
