@@ -61,7 +61,7 @@ lint: python-deps storefront-lint
 
 # ---------- tests ----------
 .PHONY: test
-test: deps lint medusa-deps storefront-test storefront-build
+test: deps lint medusa-deps storefront-test
 	$(PY) -m pytest -m "not perf" $(PYTEST_ARGS)
 
 .PHONY: test-unit
@@ -75,7 +75,8 @@ perf: deps
 # ---------- storefront and the real Medusa backend ----------
 # Both npm projects install from their committed lockfiles, once per lockfile (a stamp in
 # node_modules holds its hash). deploy/images/medusa is the Medusa image's own project, so the
-# `medusa` test tier runs exactly what the image runs.
+# `medusa` test tier runs exactly what the image runs. The browser tests build the SPA themselves
+# (into a temporary directory), so `test` does not run storefront-build.
 MEDUSA_PROJECT := deploy/images/medusa
 STOREFRONT := storefront-medusa
 
