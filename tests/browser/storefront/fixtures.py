@@ -81,8 +81,11 @@ def storefront(storefront_dist: Path, real_medusa: RealMedusa) -> Iterator[Store
             server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def storefront_browser() -> Iterator[Browser]:
+    """Chromium for one test module. Not per session: while Playwright's sync API is open it keeps an
+    event loop running in the main thread, and every async test after it (pytest-asyncio) would fail
+    with "Cannot run the event loop while another loop is running"."""
     with sync_playwright() as pw:
         browser = launch(pw)
         try:
