@@ -53,7 +53,7 @@ deps: system-deps python-deps toolchain
 
 # ---------- checks ----------
 .PHONY: lint
-lint: python-deps
+lint: python-deps storefront-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
@@ -61,7 +61,7 @@ lint: python-deps
 
 # ---------- tests ----------
 .PHONY: test
-test: deps lint
+test: deps lint medusa-deps storefront-test
 	$(PY) -m pytest -m "not perf" $(PYTEST_ARGS)
 
 .PHONY: test-unit
@@ -71,6 +71,30 @@ test-unit: python-deps
 .PHONY: perf
 perf: deps
 	$(PY) -m pytest -m perf -s $(PYTEST_ARGS)
+
+# ---------- storefront and the real Medusa backend ----------
+# Both npm projects install from their committed lockfiles, once per lockfile (a stamp in
+# node_modules holds its hash). deploy/images/medusa is the Medusa image's own project, so the
+# `medusa` test tier runs exactly what the image runs. The browser tests build the SPA themselves
+# (into a temporary directory), so `test` does not run storefront-build.
+MEDUSA_PROJECT := deploy/images/medusa
+STOREFRONT := storefront-medusa
+
+.PHONY: medusa-deps storefront-deps storefront-lint storefront-test storefront-build
+medusa-deps: python-deps
+	$(PY) tests/medusa/npm_once.py $(MEDUSA_PROJECT)
+
+storefront-deps: python-deps
+	$(PY) tests/medusa/npm_once.py $(STOREFRONT)
+
+storefront-lint: storefront-deps
+	cd $(STOREFRONT) && npm run --silent typecheck
+
+storefront-test: storefront-deps
+	cd $(STOREFRONT) && npm test --silent
+
+storefront-build: storefront-deps
+	cd $(STOREFRONT) && npm run --silent build
 
 # ---------- local platform ----------
 .PHONY: dev

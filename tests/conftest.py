@@ -20,6 +20,10 @@ import pytest
 
 from storefleet_localcluster.cluster import LocalCluster
 
+# The real Medusa + PostgreSQL backend and the storefront served against it (session-scoped, started
+# only by the tests that ask for them).
+pytest_plugins = ("tests.medusa.fixtures", "tests.browser.storefront.fixtures")
+
 
 @cache
 def docker_available() -> bool:

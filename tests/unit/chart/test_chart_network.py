@@ -31,6 +31,7 @@ def routes(ingress: dict[str, Any]) -> dict[str, tuple[str, str]]:
                 "/": ("shop-storefront", "http"),
                 "/store": ("shop-medusa", "http"),
                 "/admin": ("shop-medusa", "http"),
+                "/app": ("shop-medusa", "http"),
             },
         ),
     ],
