@@ -17,7 +17,7 @@ import httpx
 import pytest
 from tests.support import wait_for
 
-from storefleet_localcluster.cluster import free_port
+from storefleet_localcluster.cluster import free_port, stop_process_group
 
 pytestmark = pytest.mark.cluster
 REPO = Path(__file__).resolve().parents[2]
@@ -84,13 +84,7 @@ def dev(tmp_path: Path) -> Iterator[DevRun]:
         assert run.process.poll() is None, run.output()
         yield run
     finally:
-        if run.process.poll() is None:
-            os.killpg(run.process.pid, signal.SIGINT)
-            try:
-                run.process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(run.process.pid, signal.SIGKILL)
-                run.process.wait(timeout=10)
+        stop_process_group(run.process, signal.SIGINT, grace=90)
 
 
 def check_urls(text: str, port: int, where: str) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -18,7 +17,8 @@ from pathlib import Path
 from typing import IO
 
 import httpx
-from tests.medusa.ports import free_port
+
+from storefleet_localcluster.cluster import free_port, stop_process_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MEDUSA_DIR = REPO_ROOT / "deploy" / "images" / "medusa"
@@ -87,12 +87,7 @@ class MedusaServer:
         return response.status_code == 200 and response.text.strip() == "OK"
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        if self.process is not None:
+            stop_process_group(self.process, grace=20)
         if self._log is not None:
             self._log.close()

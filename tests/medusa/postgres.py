@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.medusa.ports import free_port
+from storefleet_localcluster.cluster import free_port
 
 PG_BIN = Path(os.environ.get("STOREFLEET_PG_BIN", "/usr/lib/postgresql/15/bin"))
 

@@ -36,6 +36,18 @@ class ClusterStartError(RuntimeError):
     """A component did not come up; the message names it and the tail of its log."""
 
 
+def stop_process_group(popen: subprocess.Popen[Any], signum: int = signal.SIGTERM, grace: float = 15.0) -> None:
+    """Signal a child that runs in a session of its own (so exactly its process group), then SIGKILL it
+    if it has not exited after ``grace`` seconds. A child that already exited is left alone."""
+    if popen.poll() is None:
+        os.killpg(popen.pid, signum)
+    try:
+        popen.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        popen.wait(timeout=5)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -196,11 +208,7 @@ class LocalCluster:
                 # Each component runs in its own session, so this signals exactly that process group.
                 os.killpg(proc.popen.pid, signal.SIGTERM)
         for proc in reversed(self._processes):
-            try:
-                proc.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.popen.pid, signal.SIGKILL)
-                proc.popen.wait(timeout=5)
+            stop_process_group(proc.popen)  # already signalled above: this waits, and kills if need be
             proc.log_file.close()
         self._processes.clear()
 
@@ -269,13 +277,7 @@ class LocalCluster:
     def stop_component(self, name: str) -> None:
         """Stop one component (e.g. ``kube-apiserver``) and keep how it was started, for chaos tests."""
         proc = next(p for p in self._processes if p.name == name)
-        if proc.popen.poll() is None:
-            os.killpg(proc.popen.pid, signal.SIGTERM)
-            try:
-                proc.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.popen.pid, signal.SIGKILL)
-                proc.popen.wait(timeout=5)
+        stop_process_group(proc.popen)
         proc.log_file.close()
 
     def start_component(self, name: str, timeout: float = 60.0) -> None:

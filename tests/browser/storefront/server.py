@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.medusa.ports import free_port
+from storefleet_localcluster.cluster import free_port
 
 MEDUSA_PREFIXES = ("/store", "/admin", "/app")
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization"}
