@@ -50,7 +50,7 @@ function UnauthorizedRedirect() {
 function RequireAuth({ admin = false, children }: { admin?: boolean; children: ReactNode }) {
   const session = useSession();
   const location = useLocation();
-  if (!session) return <Navigate to={loginPath(location)} replace />;
+  if (!session || session.expiresAt <= Date.now()) return <Navigate to={loginPath(location)} replace />;
   if (admin && session.user.role !== "admin") return <NotFoundPage />;
   return children;
 }

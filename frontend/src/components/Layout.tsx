@@ -1,6 +1,7 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { auth } from "../api/endpoints";
 import { clearSession } from "../api/session";
 import { useSession } from "../hooks/useSession";
 import { Button, focusRing } from "./ui";
@@ -27,6 +28,9 @@ export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
   const client = useQueryClient();
+  // Ask the gateway who we are on every page load: a token that expired or was revoked meanwhile
+  // answers 401 here, which ends the session and returns to login even on pages that fetch nothing.
+  useQuery({ queryKey: ["me"], queryFn: auth.me, staleTime: 60_000 });
   const logOut = () => {
     clearSession();
     client.clear();

@@ -7,7 +7,7 @@ import { Select } from "../../components/Select";
 import { Button, Empty, ErrorState, Field, Input, Loading, PageTitle } from "../../components/ui";
 import { dateTime, reasonWords } from "../../lib/format";
 
-const SECURITY_TYPES = ["UserRegistered", "LoginFailed", "AccountLocked", "RateLimited", "AccessForbidden"];
+const SECURITY_TYPES = ["AccountLocked", "LoginFailed", "UserRegistered"];
 
 export function AuditPage() {
   const [params, setParams] = useSearchParams();
