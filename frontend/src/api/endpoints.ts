@@ -27,11 +27,22 @@ export const auth = {
   me: () => request<User>("/auth/me"),
 };
 
+const MAX_LIST_PAGES = 20;
 const storePath = (id: string) => `/stores/${encodeURIComponent(id)}`;
 
 export const stores = {
-  list: (query: { continue?: string | null; limit?: number } = {}) =>
-    request<StorePage>("/stores", { query: { limit: 100, ...query } }),
+  /** Every store of the tenant, page by page (a tenant's quota keeps this short). */
+  list: async (): Promise<StorePage> => {
+    const items: Store[] = [];
+    let cursor: string | null | undefined = null;
+    for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+      const found: StorePage = await request<StorePage>("/stores", { query: { limit: 100, continue: cursor } });
+      items.push(...found.items);
+      cursor = found.continue_token;
+      if (!cursor) break;
+    }
+    return { items, continue_token: cursor ?? null };
+  },
   get: (id: string) => request<Store>(storePath(id)),
   create: (body: StoreCreate) => request<Store>("/stores", { method: "POST", body }),
   remove: (id: string) => request<Store>(storePath(id), { method: "DELETE" }),

@@ -63,10 +63,12 @@ export function Credentials({ storeId, available }: { storeId: string; available
         {rows.map(([label, value]) => (
           <div key={label} className="flex flex-wrap items-center gap-2">
             <dt className="w-24 font-medium text-slate-800">{label}</dt>
-            <dd className="min-w-0 break-all font-mono" data-testid={`credential-${label.toLowerCase()}`}>
-              {value}
+            <dd className="flex min-w-0 flex-wrap items-center gap-2">
+              <span className="wrap-anywhere font-mono" data-testid={`credential-${label.toLowerCase()}`}>
+                {value}
+              </span>
+              <CopyButton value={value} label={label.toLowerCase()} />
             </dd>
-            <CopyButton value={value} label={label.toLowerCase()} />
           </div>
         ))}
       </dl>

@@ -37,7 +37,7 @@ export function StoreSteps({ steps }: { steps: StoreStep[] }) {
                 </span>
                 <span className="text-slate-600">{duration(step.duration_ms)}</span>
               </div>
-              {step.message && <p className="break-words text-slate-700">{step.message}</p>}
+              {step.message && <p className="wrap-anywhere text-slate-700">{step.message}</p>}
             </div>
           </li>
         );

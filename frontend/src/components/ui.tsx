@@ -157,8 +157,18 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
   return (
     <div className="mb-6 flex flex-wrap items-center justify-between gap-3">
-      <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{children}</h1>
+      <h1 className="min-w-0 text-2xl font-semibold tracking-tight text-slate-900 wrap-anywhere">{children}</h1>
       {actions}
+    </div>
+  );
+}
+
+/** A table that may scroll sideways on a phone: focusable and named, so keyboard users can scroll it. */
+export function ScrollRegion({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrollable region must take focus (WCAG 2.1.1)
+    <div role="region" aria-label={label} tabIndex={0} className={clsx("overflow-x-auto rounded-lg border border-slate-200 bg-white", focusRing)}>
+      {children}
     </div>
   );
 }

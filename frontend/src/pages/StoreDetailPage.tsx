@@ -21,7 +21,7 @@ function Urls({ store }: { store: Store }) {
       {urls.map(([label, url]) => (
         <div key={label} className="flex flex-wrap gap-2">
           <dt className="w-24 font-medium text-slate-800">{label}</dt>
-          <dd className="min-w-0 break-all" data-testid={`url-${label.toLowerCase()}`}>
+          <dd className="min-w-0 wrap-anywhere" data-testid={`url-${label.toLowerCase()}`}>
             {url ? (
               <a href={url} target="_blank" rel="noreferrer noopener" className={`text-indigo-800 underline ${focusRing}`}>
                 {url}
@@ -39,7 +39,7 @@ function Urls({ store }: { store: Store }) {
 function Conditions({ store }: { store: Store }) {
   if ((store.conditions ?? []).length === 0) return null;
   return (
-    <ul className="mt-3 space-y-1 text-sm text-slate-700">
+    <ul className="mt-3 space-y-1 text-sm text-slate-700 wrap-anywhere">
       {(store.conditions ?? []).map((condition) => (
         <li key={condition.type}>
           <span className="font-medium text-slate-800">{condition.type}</span>:{" "}
@@ -60,7 +60,7 @@ function Timeline({ storeId }: { storeId: string }) {
     ...events.data.history.map((entry) => ({
       key: `h-${entry.time}-${entry.phase}`,
       time: entry.time,
-      title: `${entry.phase}: ${reasonWords(entry.reason)}`,
+      title: entry.reason && entry.reason !== entry.phase ? `${entry.phase}: ${reasonWords(entry.reason)}` : entry.phase,
       message: entry.message,
       warning: entry.phase === "Failed",
     })),
@@ -76,7 +76,7 @@ function Timeline({ storeId }: { storeId: string }) {
   return (
     <ol className="space-y-3 text-sm" aria-label="Timeline">
       {items.map((item) => (
-        <li key={item.key} className="border-l-2 border-slate-200 pl-3">
+        <li key={item.key} className="border-l-2 border-slate-200 pl-3 wrap-anywhere">
           <p className={item.warning ? "font-medium text-red-800" : "font-medium text-slate-900"}>{item.title}</p>
           <p className="text-slate-700">{item.message}</p>
           <p className="text-xs text-slate-600">{dateTime(item.time)}</p>

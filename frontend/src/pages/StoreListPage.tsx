@@ -1,7 +1,7 @@
 import { Link } from "react-router-dom";
 import type { Store } from "../api/types";
 import { ENGINE_NAMES, PhaseBadge } from "../components/PhaseBadge";
-import { Button, Empty, ErrorState, Loading, PageTitle, focusRing } from "../components/ui";
+import { Button, Empty, ErrorState, Loading, PageTitle, ScrollRegion, focusRing } from "../components/ui";
 import { age, progress } from "../lib/format";
 import { useStoreList } from "../hooks/useStores";
 
@@ -17,7 +17,7 @@ export function StoreProgress({ store }: { store: Store }) {
 
 export function StoreRows({ stores, showTenant = false }: { stores: Store[]; showTenant?: boolean }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <ScrollRegion label="Stores">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50 text-left text-slate-700">
           <tr>
@@ -65,7 +65,7 @@ export function StoreRows({ stores, showTenant = false }: { stores: Store[]; sho
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

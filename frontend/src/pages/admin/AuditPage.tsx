@@ -76,7 +76,7 @@ export function AuditPage() {
                 </p>
                 <p className="text-xs text-slate-600">{dateTime(entry.time)}</p>
               </div>
-              <p className="break-words text-slate-700">{entry.message}</p>
+              <p className="wrap-anywhere text-slate-700">{entry.message}</p>
               <p className="text-xs text-slate-600">
                 {entry.category} · {entry.source}
                 {entry.tenant && ` · tenant ${entry.tenant}`}

@@ -3,7 +3,7 @@ import clsx from "clsx";
 import { useState } from "react";
 import { admin } from "../../api/endpoints";
 import { Pager, nextCursors } from "../../components/Select";
-import { Empty, ErrorState, Loading, PageTitle } from "../../components/ui";
+import { Empty, ErrorState, Loading, PageTitle, ScrollRegion } from "../../components/ui";
 import { age } from "../../lib/format";
 
 export function TenantsPage() {
@@ -24,7 +24,7 @@ export function TenantsPage() {
       ) : tenants.data.items.length === 0 ? (
         <Empty title="No tenants yet." />
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <ScrollRegion label="Tenants">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-slate-700">
               <tr>
@@ -45,7 +45,7 @@ export function TenantsPage() {
                       <span className="font-medium">{tenant.display_name}</span>
                       <div className="text-xs text-slate-600">{tenant.name}</div>
                     </td>
-                    <td className="px-3 py-2 break-all">{tenant.email ?? tenant.owners.join(", ")}</td>
+                    <td className="px-3 py-2 wrap-anywhere">{tenant.email ?? tenant.owners.join(", ")}</td>
                     <td className={clsx("px-3 py-2 whitespace-nowrap", full && "font-medium text-red-800")}>
                       {tenant.store_count ?? "—"} / {tenant.store_limit}
                       {full && " (full)"}
@@ -57,7 +57,7 @@ export function TenantsPage() {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       <Pager
         page={page}
