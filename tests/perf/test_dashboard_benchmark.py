@@ -73,7 +73,7 @@ def test_dashboard_budgets(bench_platform: LocalCluster) -> None:
                     context.add_init_script(f"sessionStorage.setItem('storefleet.session', {json.dumps(stored)})")
                     page = context.new_page()
                     page.goto(f"{gateway.url}/")
-                    page.wait_for_function(f"document.querySelectorAll('{ROWS}').length >= {STORES}", timeout=60_000)
+                    page.locator(ROWS).nth(STORES - 1).wait_for(timeout=60_000)
                     rendered.append(page.evaluate("performance.now()"))
                     fcp.append(
                         page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1")

@@ -20,6 +20,7 @@ from tests.browser.dashboard.dashboard_support import (
     DESKTOP,
     FRONTEND,
     Account,
+    login,
     promote_to_admin,
     register,
 )
@@ -69,6 +70,8 @@ def admin(base_url: str, installed_platform: LocalCluster) -> Account:
     account = register(base_url, "admin")
     if account.user["role"] != "admin":
         promote_to_admin(installed_platform, account)
+        account = login(base_url, account.email, account.password)
+    assert account.user["role"] == "admin"
     return account
 
 

@@ -80,8 +80,10 @@ def login(base_url: str, email: str, password: str) -> Account:
 def promote_to_admin(cluster: LocalCluster, account: Account) -> None:
     """The first account is the admin; when another test of the session registered first, make this
     one admin the way a cluster admin would: in the user's Secret."""
-    patch = json.dumps({"stringData": {"role": "admin"}})
-    cluster.kubectl("patch", "secret", user_id_for(account.email), "-n", PLATFORM_NAMESPACE, "-p", patch)
+    patch = json.dumps({"data": {"role": base64.b64encode(b"admin").decode()}})
+    cluster.kubectl(
+        "patch", "secret", user_id_for(account.email), "-n", PLATFORM_NAMESPACE, "--type=merge", "-p", patch
+    )
 
 
 def expired_token(cluster: LocalCluster, account: Account) -> str:
