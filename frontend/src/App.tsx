@@ -32,7 +32,9 @@ export function safeNext(next: string | null): string | null {
 }
 
 function loginPath(location: { pathname: string; search: string }): string {
-  return `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+  const page = location.pathname + location.search;
+  // The home page is where login goes anyway (admins: the overview), so it is not remembered.
+  return page === "/" ? "/login" : `/login?next=${encodeURIComponent(page)}`;
 }
 
 /** A 401 from any call ends the session: go to login, remembering the page. */
