@@ -7,7 +7,8 @@ describe("useCountdown", () => {
   afterEach(() => vi.useRealTimers());
 
   it("counts whole seconds down to zero and stays there", () => {
-    const { result } = renderHook(() => useCountdown(Date.now() + 3000));
+    const deadline = Date.now() + 3000;
+    const { result } = renderHook(() => useCountdown(deadline));
     expect(result.current).toBe(3);
     act(() => void vi.advanceTimersByTime(1100));
     expect(result.current).toBe(2);
