@@ -24,6 +24,8 @@ from storefleet_api.storage.signing_keys import SIGNING_KEY_FIELD, SIGNING_KEY_S
 from storefleet_localcluster.cluster import LocalCluster
 from storefleet_localcluster.platform import PLATFORM_NAMESPACE
 from storefleet_localcluster.toolchain import REPO_ROOT
+from storefleet_operator import naming
+from storefleet_operator.tenant.resources import QUOTA_NAME, STORE_COUNT_RESOURCE
 
 FRONTEND = REPO_ROOT / "frontend"
 BUILD = FRONTEND / "dist"
@@ -164,3 +166,19 @@ def check_page(page: Page, name: str) -> list[str]:
             problems.append(f"{name} (375px): the page scrolls sideways by {overflow}px")
     page.set_viewport_size(DESKTOP)
     return problems
+
+
+def until_tenant_can_create(cluster: LocalCluster, account: Account, timeout: float = 120) -> None:
+    """Until the operator has made the tenant's namespace and Kubernetes has counted its store quota
+    (before that a create answers 503)."""
+    cluster.kubectl("wait", f"tenant/{account.tenant}", "--for=condition=Ready", f"--timeout={int(timeout)}s")
+    deadline = time.monotonic() + timeout
+    namespace = naming.tenant_namespace(account.tenant)
+    while time.monotonic() < deadline:
+        found = cluster.kubectl("get", "resourcequota", QUOTA_NAME, "-n", namespace, "-o", "json", check=False)
+        if found.returncode == 0 and STORE_COUNT_RESOURCE in (
+            json.loads(found.stdout).get("status", {}).get("used") or {}
+        ):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the store quota of tenant {account.tenant} was never counted")
