@@ -53,7 +53,7 @@ deps: system-deps python-deps toolchain
 
 # ---------- checks ----------
 .PHONY: lint
-lint: python-deps storefront-lint
+lint: python-deps storefront-lint frontend-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
@@ -61,7 +61,7 @@ lint: python-deps storefront-lint
 
 # ---------- tests ----------
 .PHONY: test
-test: deps lint medusa-deps storefront-test
+test: deps lint medusa-deps storefront-test frontend-test frontend-build
 	$(PY) -m pytest -m "not perf" $(PYTEST_ARGS)
 
 .PHONY: test-unit
@@ -98,9 +98,55 @@ storefront-build: storefront-deps
 
 # ---------- local platform ----------
 .PHONY: dev
-dev: deps
+dev: deps frontend-build
 	$(PY) -m storefleet_localcluster dev
 
 .PHONY: cluster
 cluster: deps
 	$(PY) -m storefleet_localcluster up
+
+# ---------- dashboard (frontend/) ----------
+# Node and npm come from the machine; packages are exactly package-lock.json (npm ci), reinstalled
+# only when the lock file is newer than the last install.
+FRONTEND := frontend
+NPX := cd $(FRONTEND) && npx --no-install
+
+.PHONY: frontend-deps
+frontend-deps:
+	@command -v npm >/dev/null || { echo "the dashboard needs Node.js 20.19+ with npm"; exit 1; }
+	@if [ ! -f $(FRONTEND)/node_modules/.package-lock.json ] || \
+	    [ $(FRONTEND)/package-lock.json -nt $(FRONTEND)/node_modules/.package-lock.json ]; then \
+	  cd $(FRONTEND) && npm ci --no-audit --no-fund; fi
+
+# The production build the gateway serves at / (STOREFLEET_DASHBOARD_DIR=frontend/dist).
+.PHONY: frontend-build
+frontend-build: frontend-deps
+	$(NPX) vite build --logLevel warn
+
+.PHONY: frontend-test
+frontend-test: frontend-deps
+	$(NPX) vitest run
+
+.PHONY: frontend-lint
+frontend-lint: frontend-deps frontend-api-check
+	$(NPX) tsc --noEmit
+	$(NPX) eslint --max-warnings 0 .
+
+# TypeScript types and form rules generated from the gateway itself (storefleet_api.export), into the
+# absolute directory $(1).
+FRONTEND_GENERATED = $(PY) -m storefleet_api.export store-name-rules > $(1)/store-name-rules.json && \
+	$(PY) -m storefleet_api.export openapi > $(1)/openapi.json && \
+	(cd $(FRONTEND) && npx --no-install openapi-typescript $(1)/openapi.json -o $(1)/schema.d.ts \
+	  >/dev/null) && rm $(1)/openapi.json
+
+.PHONY: frontend-api-types
+frontend-api-types: python-deps frontend-deps
+	$(call FRONTEND_GENERATED,$(CURDIR)/$(FRONTEND)/src/api)
+
+.PHONY: frontend-api-check
+frontend-api-check: python-deps frontend-deps
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(call FRONTEND_GENERATED,$$tmp); \
+	for file in schema.d.ts store-name-rules.json; do \
+	  diff -u $(FRONTEND)/src/api/$$file $$tmp/$$file >/dev/null || { \
+	    echo "frontend/src/api/$$file is out of date with the gateway; run make frontend-api-types"; exit 1; }; done

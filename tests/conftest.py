@@ -4,6 +4,9 @@
   kube-controller-manager, kube-scheduler, kwok). Never skipped: if the toolchain is missing it is
   built, and a start failure is an error, not a skip.
 - ``namespace``: a fresh namespace per test, deleted afterwards.
+- ``installed_platform`` / ``operator`` (session): storefleet's CRDs and RBAC applied, and the real
+  operator running under its own ServiceAccount; here rather than in tests/cluster so the browser
+  tier shares the same ones (one operator per session, never two).
 - ``e2e_kind`` tests are skipped, with the reason, when no Docker engine answers.
 """
 
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 from functools import cache
 
 import pytest
+from tests.cluster.operator_support import OperatorProcess, install_platform
 
 from storefleet_localcluster.cluster import LocalCluster
 
@@ -62,3 +66,46 @@ def namespace(cluster: LocalCluster, request: pytest.FixtureRequest) -> Iterator
     cluster.kubectl("create", "namespace", name)
     yield name
     cluster.kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found", check=False)
+
+
+@pytest.fixture(scope="session")
+def installed_platform(cluster: LocalCluster) -> LocalCluster:
+    """The cluster with storefleet's CRDs and the operator's ServiceAccount/RBAC applied."""
+    install_platform(cluster)
+    return cluster
+
+
+_RUNNING: list[OperatorProcess] = []
+
+
+@pytest.fixture(scope="session")
+def operator(installed_platform: LocalCluster) -> Iterator[OperatorProcess]:
+    """The real operator, running under its own ServiceAccount token for the whole session.
+
+    Tests that kill or restart it must leave it running again when they finish.
+    """
+    process = OperatorProcess(installed_platform)
+    process.start()
+    _RUNNING.append(process)
+    try:
+        yield process
+    finally:
+        _RUNNING.remove(process)
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def no_operator() -> Iterator[None]:
+    """Pause the session operator, if one is running, for tests of raw API-server semantics.
+
+    Tests that write Store status themselves (subresource rules, kubectl wait on hand-written
+    conditions) would otherwise race the operator writing the same status.
+    """
+    paused = [process for process in _RUNNING if process.alive()]
+    for process in paused:
+        process.stop()
+    try:
+        yield
+    finally:
+        for process in paused:
+            process.start()

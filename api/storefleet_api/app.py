@@ -31,6 +31,7 @@ from storefleet_api.middleware.security_headers import SecurityHeadersMiddleware
 from storefleet_api.middleware.timeout import TimeoutMiddleware
 from storefleet_api.routers import API_PREFIX, admin, auth, health, index, stores
 from storefleet_api.routers import metrics as metrics_router
+from storefleet_api.routers.dashboard import dashboard_router
 from storefleet_api.services.accounts import AccountService
 from storefleet_api.services.audit import SecurityAudit
 from storefleet_api.services.audit_log import AuditLog
@@ -109,6 +110,8 @@ def create_app(
 
     for module in (index, auth, health, stores, admin, metrics_router):
         app.include_router(module.router)
+    if settings.dashboard_dir is not None:
+        app.include_router(dashboard_router(settings.dashboard_dir))  # last: it answers any other path
     install_error_handlers(app, body_limit_bytes=settings.body_limit_bytes)
 
     # add_middleware wraps what is there already, so the last one added runs first.

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, FilePath, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import DirectoryPath, Field, FilePath, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "production"]
@@ -148,6 +148,10 @@ class Settings(BaseSettings):
     store_stream_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
     """A comment line this often keeps proxies (which drop idle connections after 30-60 s) from
     cutting a quiet stream, and lets the server notice a client that went away."""
+
+    dashboard_dir: DirectoryPath | None = None
+    """The dashboard's production build (`frontend/dist`, made by `make frontend-build`), served at
+    `/`. None serves the API alone: a gateway must start without Node, and the build is optional."""
 
     store_stream_limit: int = Field(default=200, ge=1, le=10000)
     """Streams one replica serves at once; each holds a Kubernetes watch and a thread, so beyond

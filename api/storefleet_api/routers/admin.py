@@ -10,9 +10,11 @@ from fastapi import APIRouter, Query
 from storefleet_api.dependencies import AdminUser, ServicesDep
 from storefleet_api.models.audit import AuditCategory, AuditPage
 from storefleet_api.models.common import error_responses
+from storefleet_api.models.overview import Overview
 from storefleet_api.models.stores import StorePage, store_out
 from storefleet_api.models.tenants import TenantOut, TenantPage
 from storefleet_api.routers import API_PREFIX
+from storefleet_api.services.overview import read_overview
 from storefleet_operator.models import READY, Engine, Phase, Tenant, get_condition
 
 router = APIRouter(prefix=f"{API_PREFIX}/admin", tags=["admin"])
@@ -64,7 +66,7 @@ TenantFilter = Annotated[
     "/stores",
     response_model=StorePage,
     responses=error_responses(401, 403, 410, 422),
-    summary="List every tenant's stores (or one tenant's), optionally by phase and engine",
+    summary="List every tenant's stores (or one tenant's), optionally by phase, engine and text",
 )
 async def list_all_stores(
     user: AdminUser,
@@ -72,6 +74,9 @@ async def list_all_stores(
     tenant: TenantFilter = None,
     phase: Phase | None = None,
     engine: Engine | None = None,
+    q: Annotated[
+        str | None, Query(max_length=80, description="Text in the store's name, display name or tenant")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     continue_token: Annotated[
         str | None, Query(alias="continue", max_length=2048, description="continue_token from the previous page")
@@ -79,7 +84,7 @@ async def list_all_stores(
 ) -> StorePage:
     scope = services.stores.scope(user, tenant) if tenant else None
     stores, token = await services.stores.list_stores(
-        scope, phase=phase, engine=engine, limit=limit, continue_token=continue_token
+        scope, phase=phase, engine=engine, limit=limit, continue_token=continue_token, text=q
     )
     return StorePage(items=[store_out(store) for store in stores], continue_token=token)
 
@@ -108,3 +113,13 @@ async def audit_log(
         category=category, reason=type_, tenant=tenant, since=since, limit=limit
     )
     return AuditPage(items=entries, truncated=truncated)
+
+
+@router.get(
+    "/overview",
+    response_model=Overview,
+    responses=error_responses(401, 403),
+    summary="Stores by phase and engine, recent failures, provisioning duration p50/p95",
+)
+async def overview(_: AdminUser, services: ServicesDep) -> Overview:
+    return await read_overview(services.stores)

@@ -102,8 +102,14 @@ def quota_not_counted_yet(message: str) -> bool:
     return "status unknown for quota" in message
 
 
-def matches(store: Store, *, phase: Phase | None, engine: str | None) -> bool:
-    """Whether a store passes the list filters."""
+def matches(store: Store, *, phase: Phase | None, engine: str | None, text: str | None = None) -> bool:
+    """Whether a store passes the list filters; `text` is found, ignoring case, in the store's name,
+    display name or tenant namespace."""
+    if text:
+        needle = text.casefold()
+        haystack = (store.metadata.name, store.spec.display_name, store.metadata.namespace)
+        if not any(needle in value.casefold() for value in haystack):
+            return False
     return (phase is None or phase_of(store) == phase) and (engine is None or store.spec.engine == engine)
 
 

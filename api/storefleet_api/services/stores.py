@@ -118,6 +118,7 @@ class StoreService:
         engine: str | None,
         limit: int,
         continue_token: str | None,
+        text: str | None = None,
     ) -> tuple[list[Store], str | None]:
         """A page of the scope's stores (every tenant's when `scope` is None: admins only).
 
@@ -134,7 +135,9 @@ class StoreService:
                 page = await repository.page(namespace, limit=limit - len(found), continue_token=token)
             except k8s.PermissionDenied:
                 raise self._tenant_not_ready() from None
-            found += [store for store in page.stores if store_rules.matches(store, phase=phase, engine=engine)]
+            found += [
+                store for store in page.stores if store_rules.matches(store, phase=phase, engine=engine, text=text)
+            ]
             token = page.continue_token
             if token is None or len(found) >= limit:
                 break

@@ -52,7 +52,8 @@ def run(dev_dir: Path, gateway_port: int) -> int:
         install_platform(cluster)
         operator = OperatorProcess(cluster, {"STOREFLEET_OPERATOR_LOG_FORMAT": "text"})
         operator.start()
-        gateway = GatewayProcess(cluster, port=gateway_port)
+        dashboard = REPO_ROOT / "frontend" / "dist"  # built by `make frontend-build` (a prerequisite of make dev)
+        gateway = GatewayProcess(cluster, port=gateway_port, env={"STOREFLEET_DASHBOARD_DIR": str(dashboard)})
         gateway.start()
         password = secrets.token_urlsafe(18)
         register_admin(gateway.url, password)
@@ -66,6 +67,7 @@ def run(dev_dir: Path, gateway_port: int) -> int:
         print(f"""
 storefleet is up ({elapsed:.0f}s) on the local control plane.
 
+  dashboard      {gateway.url}/        <- open this; log in with the admin login below
   API docs       {gateway.url}/api/docs   (OpenAPI schema: {gateway.url}/api/v1/openapi.json)
   admin login    {ADMIN_EMAIL} / {password}     (also in {credentials})
   kubectl        export KUBECONFIG={kubeconfig} PATH={cluster.bin_dir}:$PATH
