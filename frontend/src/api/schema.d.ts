@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API's name and version, and where its schema and docs are */
+        get: operations["index_api_v1_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -316,6 +333,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ApiIndex */
+        ApiIndex: {
+            /** Docs */
+            docs: string;
+            /** Health */
+            health: string;
+            /** Name */
+            name: string;
+            /** Openapi */
+            openapi: string;
+            /** Version */
+            version: string;
+        };
         /** AuditEntry */
         AuditEntry: {
             /**
@@ -881,6 +911,26 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    index_api_v1_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+        };
+    };
     audit_log_api_v1_admin_audit_get: {
         parameters: {
             query?: {
