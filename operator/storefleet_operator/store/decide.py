@@ -123,7 +123,7 @@ def decide(s: Snapshot) -> Action:
     if s.exhausted and s.failure is not None:
         return Stall(reason=s.failure.reason, step=s.failure.step, message=s.failure.message)
     action = _next_provisioning_action(s)
-    if action.needs_slot and not s.slot.available:
+    if action.needs_slot and not s.slot.available and not s.resuming:
         return Queue()
     return action
 

@@ -54,8 +54,10 @@ class ProvisioningGate:
         ahead = (position - 1) if position is not None else len(order)
         return SlotView(False, free > ahead, position, len(order), len(self._holders), self.limit)
 
-    def acquire(self, key: str) -> bool:
-        if not self.view(key).available:
+    def acquire(self, key: str, *, resuming: bool = False) -> bool:
+        """Take a slot when it is ``key``'s turn, or at once when it is ``resuming`` work admitted before
+        an operator restart (then the limit may be exceeded until those stores finish; new ones wait)."""
+        if not resuming and not self.view(key).available:
             return False
         self._waiters.pop(key, None)
         self._holders.add(key)

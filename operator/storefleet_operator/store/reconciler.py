@@ -144,7 +144,8 @@ class StoreReconciler:
         )
         action = d.decide(snapshot)
         if action.needs_slot:
-            deps.gate.acquire(key)  # decide() saw it available and nothing awaited since
+            # decide() saw it available (or resuming) and nothing awaited since
+            deps.gate.acquire(key, resuming=snapshot.resuming)
 
         async def checkpoint() -> None:
             await self.write(store, p.status)

@@ -163,3 +163,10 @@ class Snapshot:
     @property
     def key(self) -> str:
         return f"{self.store.metadata.namespace}/{self.store.metadata.name}"
+
+    @property
+    def resuming(self) -> bool:
+        """Provisioning when this operator process started (phase Provisioning is only ever written by a
+        store holding a slot) and holding no slot in it: admitted before a restart, so it resumes at once
+        instead of queueing behind stores that never started."""
+        return self.store.status.phase == "Provisioning" and not self.slot.held

@@ -158,6 +158,14 @@ def test_provisioning_work_waits_in_the_queue_when_no_slot_is_free(changes: dict
     assert d.decide(converged(slot=slot(available=False, position=2), **changes)) == d.Queue()
 
 
+def test_a_store_provisioning_before_an_operator_restart_resumes_without_queueing() -> None:
+    was_provisioning = store(status={"phase": "Provisioning"})
+    never_started = store(status={"phase": "Requested"})
+    busy = slot(available=False, position=2)
+    assert d.decide(converged(was_provisioning, slot=busy, rollout=NOT_READY)) == d.WaitRollout()
+    assert d.decide(converged(never_started, slot=busy, rollout=NOT_READY)) == d.Queue()
+
+
 @pytest.mark.parametrize(
     "changes",
     [

@@ -35,6 +35,19 @@ def test_the_limit_holds_and_the_rest_queue_in_order() -> None:
     assert (gate.in_flight, gate.depth) == (2, 0)
 
 
+def test_work_admitted_before_a_restart_resumes_over_the_limit_and_newcomers_wait() -> None:
+    gate = ProvisioningGate(2)
+    assert gate.acquire("new-1")  # a store that never started won the race to the fresh gate
+    assert gate.acquire("was-provisioning-1", resuming=True)
+    assert gate.acquire("was-provisioning-2", resuming=True)
+    assert gate.in_flight == 3
+    assert not gate.acquire("new-2")
+    gate.release("new-1")
+    assert not gate.acquire("new-2"), "still at the limit: the resumed stores hold their slots"
+    gate.release("was-provisioning-1")
+    assert gate.acquire("new-2")
+
+
 def test_a_newcomer_waits_behind_the_queue() -> None:
     gate = ProvisioningGate(1)
     gate.acquire("a")
