@@ -75,13 +75,16 @@ def admin(base_url: str, installed_platform: LocalCluster) -> Account:
     return account
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API runs an event loop of its own while it is started,
+# and one left running for the whole session breaks every later asyncio test (and the storefront's
+# own Playwright) with "Cannot run the event loop while another loop is running".
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     assert CHROMIUM.exists(), "Debian's chromium is missing: run make system-deps"
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

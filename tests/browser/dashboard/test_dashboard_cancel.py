@@ -1,5 +1,7 @@
 """Deleting a store that is still being set up is how a tenant cancels it. The session operator is
-paused here (so the store stays Requested for as long as the test needs) and started again after."""
+paused while the store is created (so it stays Requested for as long as the test needs) and started
+again for the deletion: the gateway writes every Store with the operator's finalizer, so only the
+operator lets a Store go, after removing whatever it made for it."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from tests.browser.dashboard.dashboard_support import (
     register,
     until_tenant_can_create,
 )
+from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_localcluster.cluster import LocalCluster
 
@@ -26,7 +29,7 @@ def ready_tenant(base_url: str, installed_platform: LocalCluster) -> Account:
 
 
 def test_deleting_a_store_still_being_set_up_cancels_it(
-    page: Page, base_url: str, ready_tenant: Account, no_operator: None
+    page: Page, base_url: str, ready_tenant: Account, operator: OperatorProcess, no_operator: None
 ) -> None:
     create_store(base_url, ready_tenant, {"name": "second-thoughts", "engine": "medusa"})
     log_in_through_the_page(page, base_url, ready_tenant)
@@ -36,6 +39,7 @@ def test_deleting_a_store_still_being_set_up_cancels_it(
     expect(page.get_by_role("dialog")).to_contain_text("Setting up stops")
     page.get_by_role("dialog").get_by_label("Store id").fill("second-thoughts")
     page.get_by_role("button", name="Delete for good").click()
-    expect(page.get_by_text("You have no stores yet.")).to_be_visible(timeout=30_000)
+    operator.start()  # the Store waits for its finalizer to be released; nothing was made for it
+    expect(page.get_by_text("You have no stores yet.")).to_be_visible(timeout=90_000)
     page.goto(f"{base_url}/stores/second-thoughts")
     expect(page.get_by_text("This store was not found.")).to_be_visible()
