@@ -22,7 +22,7 @@ from typing import Any, Final
 import yaml
 from pydantic import BaseModel
 
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models import Store, StoreSpec, StoreStatus, Tenant, TenantSpec, TenantStatus
 
 HEADER: Final = (
@@ -150,11 +150,11 @@ def _crd(
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
         "metadata": {
-            "name": f"{plural}.{naming.GROUP}",
+            "name": f"{plural}.{contract.GROUP}",
             "labels": {"app.kubernetes.io/name": "storefleet", "app.kubernetes.io/part-of": "storefleet"},
         },
         "spec": {
-            "group": naming.GROUP,
+            "group": contract.GROUP,
             "names": {
                 "kind": kind,
                 "listKind": f"{kind}List",
@@ -166,7 +166,7 @@ def _crd(
             "scope": scope,
             "versions": [
                 {
-                    "name": naming.VERSION,
+                    "name": contract.VERSION,
                     "served": True,
                     "storage": True,
                     "subresources": {"status": {}},
@@ -183,7 +183,7 @@ def store_crd() -> dict[str, Any]:
         Store,
         StoreSpec,
         StoreStatus,
-        plural="stores",
+        plural=contract.STORES,
         short_name="st",
         scope="Namespaced",
         columns=[
@@ -207,7 +207,7 @@ def tenant_crd() -> dict[str, Any]:
         Tenant,
         TenantSpec,
         TenantStatus,
-        plural="tenants",
+        plural=contract.TENANTS,
         short_name="tn",
         scope="Cluster",
         columns=[

@@ -17,7 +17,7 @@ import kopf
 from kubernetes import client, config
 from pyhelm3 import Client as HelmClient
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.observability import Metrics, install_log_context
 from storefleet_operator.settings import OperatorSettings
 
@@ -50,7 +50,7 @@ async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, *
     settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
         prefix="kopf.storefleet.io", key="last-handled-configuration"
     )
-    settings.persistence.finalizer = naming.FINALIZER
+    settings.persistence.finalizer = contract.FINALIZER
     # Our own Events describe every transition; kopf's per-handler "succeeded" events would double
     # them, so only its warnings and errors are posted. This level also filters kopf.info(), so our
     # Normal events go through kopf.event(type="Normal").

@@ -1,7 +1,7 @@
-"""Names derived from Store and Tenant names, and the label keys we stamp on what we create.
+"""Names derived from Store and Tenant names, and the labels we stamp on what we create.
 
 Pure functions only: no Kubernetes client, no I/O. The operator, the gateway and the CRD generator all
-use these, so a name is computed in exactly one place.
+use these, so a name is computed in exactly one place (the label keys themselves live in ``contract``).
 
 Why the length limits are what they are:
 - A store's namespace is ``store-<name>-<8 hex>``; a namespace name is a DNS-1123 label (<= 63).
@@ -20,9 +20,15 @@ import hashlib
 import re
 from typing import Final
 
-GROUP: Final = "storefleet.io"
-VERSION: Final = "v1alpha1"
-API_VERSION: Final = f"{GROUP}/{VERSION}"
+from storefleet_operator.contract import (
+    LABEL_ENGINE,
+    LABEL_MANAGED_BY,
+    LABEL_STORE,
+    LABEL_STORE_NAMESPACE,
+    LABEL_STORE_UID,
+    LABEL_TENANT,
+    MANAGED_BY,
+)
 
 STORE_NAME_MAX: Final = 40
 TENANT_NAME_MAX: Final = 40
@@ -45,25 +51,6 @@ STORE_NAMESPACE_HASH_LENGTH: Final = 8
 """Hex digits of sha256("<namespace>/<name>") in a store namespace. 8 (32 bits) rather than 6 makes an
 accidental collision between two tenants' same-named stores a one-in-four-billion event; the operator
 still checks the namespace's labels before adopting one."""
-
-# Label keys (values are names, never user free text).
-LABEL_TENANT: Final = "storefleet.io/tenant"
-LABEL_STORE: Final = "storefleet.io/store"
-LABEL_STORE_NAMESPACE: Final = "storefleet.io/store-namespace"
-LABEL_ENGINE: Final = "storefleet.io/engine"
-LABEL_STORE_UID: Final = "storefleet.io/store-uid"
-"""The uid of the Store an object was made for: a Store deleted and created again under the same name
-has a new uid, so what the old one left behind is told apart from what belongs to the new one."""
-LABEL_MANAGED_BY: Final = "app.kubernetes.io/managed-by"
-MANAGED_BY: Final = "storefleet"
-
-FINALIZER: Final = "storefleet.io/cleanup"
-"""The operator's finalizer on every Store. The gateway writes it with the Store, so a Store can never
-be removed before the operator has cleaned up what it made for it; kopf adds it to Stores made another
-way (kubectl, GitOps), and the operator makes nothing for a Store until it is there."""
-
-ANNOTATION_REQUESTED_AT: Final = "storefleet.io/requested-at"
-"""Set to any new value (e.g. a timestamp) to ask the operator to retry a store now."""
 
 CREDENTIALS_SECRET_SUFFIX: Final = "-credentials"  # noqa: S105 -- a name suffix, not a secret
 

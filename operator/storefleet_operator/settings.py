@@ -85,10 +85,6 @@ class OperatorSettings(BaseSettings):
     retry_max_delay_seconds: float = 60.0
     """Exponential backoff with jitter between attempts, capped so a fixed cause recovers quickly."""
 
-    # ---- Tenants ----
-    default_store_limit: int = 5
-    """Stores per tenant when the Tenant does not say; enforced by ResourceQuota count/stores."""
-
     # ---- Observability ----
     metrics_port: int = 9090
     liveness_port: int = 8080

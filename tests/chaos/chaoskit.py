@@ -22,7 +22,7 @@ from tests.support import wait_for
 
 from storefleet_localcluster.cluster import LocalCluster
 from storefleet_localcluster.platform import GatewayProcess
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 
 SWEEP_INTERVAL_SECONDS = 3.0
 """The operator's orphan sweep interval in this tier (production: 60 s)."""
@@ -123,7 +123,8 @@ class ChaosPlatform:
         """Create or delete a Store with kubectl as a platform engineer would (no finalizer written)."""
         if verb == "create":
             manifest = {
-                "apiVersion": naming.API_VERSION, "kind": "Store",
+                "apiVersion": contract.API_VERSION,
+                "kind": "Store",
                 "metadata": {"name": name, "namespace": namespace},
                 "spec": {"engine": "woocommerce", "displayName": f"Chaos {name}"},
             }
@@ -134,9 +135,9 @@ class ChaosPlatform:
 
     # ---------- evidence ----------
     def store_namespaces(self, tenant_namespace: str | None = None) -> list[dict[str, Any]]:
-        selector = f"{naming.LABEL_MANAGED_BY}={naming.MANAGED_BY},{naming.LABEL_STORE}"
+        selector = f"{contract.LABEL_MANAGED_BY}={contract.MANAGED_BY},{contract.LABEL_STORE}"
         if tenant_namespace:
-            selector += f",{naming.LABEL_STORE_NAMESPACE}={tenant_namespace}"
+            selector += f",{contract.LABEL_STORE_NAMESPACE}={tenant_namespace}"
         items: list[dict[str, Any]] = self.kubectl_json("get", "namespaces", "-l", selector, "-o", "json")["items"]
         return items
 
@@ -150,8 +151,8 @@ class ChaosPlatform:
         found = []
         for ns in self.store_namespaces():
             labels = ns["metadata"]["labels"]
-            owner = stores.get(f"{labels[naming.LABEL_STORE_NAMESPACE]}/{labels[naming.LABEL_STORE]}")
-            uid = labels.get(naming.LABEL_STORE_UID)
+            owner = stores.get(f"{labels[contract.LABEL_STORE_NAMESPACE]}/{labels[contract.LABEL_STORE]}")
+            uid = labels.get(contract.LABEL_STORE_UID)
             if owner is None or (uid and owner["metadata"]["uid"] != uid):
                 found.append(ns["metadata"]["name"])
         return found

@@ -16,7 +16,7 @@ from kubernetes import watch as kwatch
 from tests.chaos.chaoskit import ChaosPlatform, random_pause, say
 from tests.support import wait_for
 
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 
 pytestmark = pytest.mark.chaos
 READY_TIMEOUT = 300.0
@@ -64,7 +64,7 @@ def test_twenty_stores_survive_five_operator_sigkills(chaos: ChaosPlatform) -> N
         chaos.operator.start()
     wait_all_ready(chaos, namespace, names)
     stores = {k.split("/")[1]: s for k, s in chaos.stores().items() if k.startswith(f"{namespace}/")}
-    store_namespaces = [ns["metadata"]["labels"][naming.LABEL_STORE] for ns in chaos.store_namespaces(namespace)]
+    store_namespaces = [ns["metadata"]["labels"][contract.LABEL_STORE] for ns in chaos.store_namespaces(namespace)]
     releases = {name: chaos.helm_releases(naming.store_namespace(namespace, name)) for name in names}
     failed = {name: ever_failed(stores[name]) for name in names if ever_failed(stores[name])}
     say(
@@ -140,17 +140,19 @@ def test_a_gateway_killed_mid_create_leaves_whole_stores_or_none(chaos: ChaosPla
     stores = {k.split("/")[1]: s for k, s in chaos.stores().items() if k.startswith(f"{namespace}/")}
     made = [n for n in answers if n in stores]
     cut = {n: a for n, a in answers.items() if a not in ("202", "ConnectError")}
-    say(f"gateway SIGKILLed mid-create: {len(answers)} creates sent, {sum(a == '202' for a in answers.values())} "
+    say(
+        f"gateway SIGKILLed mid-create: {len(answers)} creates sent, {sum(a == '202' for a in answers.values())} "
         f"answered 202, {len(cut)} cut off by the kill ({sorted(set(cut.values()))}, of which "
-        f"{sum(n in stores for n in cut)} exist), {len(made)} stores exist")
+        f"{sum(n in stores for n in cut)} exist), {len(made)} stores exist"
+    )
     assert all(n in stores for n, a in answers.items() if a == "202"), "every accepted store exists"
     assert not any(n in stores for n, a in answers.items() if a == "ConnectError"), "a refused create made nothing"
     for name in made:  # a Store that exists is whole: finalizer and requester from the start
         meta = stores[name]["metadata"]
-        assert naming.FINALIZER in meta.get("finalizers", []), meta
+        assert contract.FINALIZER in meta.get("finalizers", []), meta
         assert "storefleet.io/requested-by" in meta.get("annotations", {}), meta
     wait_all_ready(chaos, namespace, made)
-    labelled = {ns["metadata"]["labels"][naming.LABEL_STORE] for ns in chaos.store_namespaces(namespace)}
+    labelled = {ns["metadata"]["labels"][contract.LABEL_STORE] for ns in chaos.store_namespaces(namespace)}
     assert labelled == set(made), "no namespace for a store that was never made"
     for name in made:
         tenant_api.delete(name)
@@ -163,8 +165,12 @@ def kill_when_pending(chaos: ChaosPlatform, namespace: str, release: str, timeou
     core = client.CoreV1Api(chaos.cluster.api_client())
     watch = kwatch.Watch()
     try:
-        for event in watch.stream(core.list_namespaced_secret, namespace, label_selector=f"owner=helm,name={release}",
-                                  timeout_seconds=int(timeout)):
+        for event in watch.stream(
+            core.list_namespaced_secret,
+            namespace,
+            label_selector=f"owner=helm,name={release}",
+            timeout_seconds=int(timeout),
+        ):
             if (event["object"].metadata.labels or {}).get("status") == "pending-install":
                 chaos.operator.kill()
                 return True
@@ -202,13 +208,16 @@ def test_a_helm_install_killed_half_way_is_unlocked_and_completed(chaos: ChaosPl
     else:
         pytest.fail("five kills during helm install never left a pending release; the test proved nothing")
     wait_all_ready(chaos, namespace, [name])
-    events = chaos.kubectl_json("get", "events", "-n", namespace, "--field-selector", f"involvedObject.name={name}",
-                                "-o", "json")["items"]
+    events = chaos.kubectl_json(
+        "get", "events", "-n", namespace, "--field-selector", f"involvedObject.name={name}", "-o", "json"
+    )["items"]
     reasons = [e["reason"] for e in events]
     history = chaos.cluster.helm("history", name, "-n", release_ns, "-o", "json")
     final = [r["status"] for r in json.loads(history.stdout)]
-    say(f"after the restart: {name} Ready, release history {final}, events include ReleaseUnlocked: "
-        f"{'ReleaseUnlocked' in reasons}")
+    say(
+        f"after the restart: {name} Ready, release history {final}, events include ReleaseUnlocked: "
+        f"{'ReleaseUnlocked' in reasons}"
+    )
     assert "ReleaseUnlocked" in reasons
     assert final[-1] == "deployed"
     assert not ever_failed(chaos.stores()[f"{namespace}/{name}"])

@@ -39,7 +39,7 @@ from storefleet_api.storage.kubernetes import KubernetesClients
 from storefleet_localcluster.cluster import LocalCluster
 from storefleet_localcluster.platform import GATEWAY_SERVICE_ACCOUNT, PLATFORM_NAMESPACE, GatewayProcess
 from storefleet_localcluster.toolchain import REPO_ROOT
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models import Tenant
 from storefleet_operator.tenant.resources import QUOTA_NAME, STORE_COUNT_RESOURCE, tenant_objects
 
@@ -61,7 +61,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def store_body(namespace: str, name: str) -> dict[str, object]:
     return {
-        "apiVersion": naming.API_VERSION,
+        "apiVersion": contract.API_VERSION,
         "kind": "Store",
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"engine": "medusa", "displayName": f"Bench {name}"},
@@ -148,16 +148,18 @@ class Baseline:
 
     def list_page(self) -> None:
         self._user()
-        self.as_tenant.list_namespaced_custom_object(naming.GROUP, naming.VERSION, self.namespace, "stores", limit=PAGE)
+        self.as_tenant.list_namespaced_custom_object(
+            contract.GROUP, contract.VERSION, self.namespace, "stores", limit=PAGE
+        )
 
     def get_one(self, name: str) -> None:
         self._user()
-        self.as_tenant.get_namespaced_custom_object(naming.GROUP, naming.VERSION, self.namespace, "stores", name)
+        self.as_tenant.get_namespaced_custom_object(contract.GROUP, contract.VERSION, self.namespace, "stores", name)
 
     def create(self, name: str) -> None:
         self._user()
         created = self.as_tenant.create_namespaced_custom_object(
-            naming.GROUP, naming.VERSION, self.namespace, "stores", store_body(self.namespace, name)
+            contract.GROUP, contract.VERSION, self.namespace, "stores", store_body(self.namespace, name)
         )
         now = datetime.now(UTC)
         self.core.create_namespaced_event(

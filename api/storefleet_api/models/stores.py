@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from storefleet_api.services.identity import clean_display_name
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models import READY, Engine, Phase, Store, Theme, get_condition
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False)
@@ -161,11 +161,8 @@ def is_settled(store: Store) -> bool:
     status, metadata = store.status, store.metadata
     if status.observed_generation is not None and status.observed_generation != metadata.generation:
         return False
-    requested = metadata.annotations.get(naming.ANNOTATION_REQUESTED_AT)
+    requested = metadata.annotations.get(contract.ANNOTATION_REQUESTED_AT)
     return requested is None or requested == status.last_handled_requested_at
-
-
-REQUEST_ID_ANNOTATION = "storefleet.io/request-id"
 
 
 def store_out(store: Store) -> StoreOut:
@@ -212,5 +209,5 @@ def store_out(store: Store) -> StoreOut:
         generation=metadata.generation,
         observed_generation=status.observed_generation,
         created_at=metadata.creation_timestamp,
-        request_id=metadata.annotations.get(REQUEST_ID_ANNOTATION),
+        request_id=metadata.annotations.get(contract.ANNOTATION_REQUEST_ID),
     )

@@ -28,8 +28,9 @@ from storefleet_api.services.passwords import MalformedHashError, burn_verificat
 from storefleet_api.services.tokens import TokenError, TokenSigner
 from storefleet_api.storage import kubernetes as k8s
 from storefleet_api.storage.counters import CounterKind, CounterStore
-from storefleet_api.storage.tenants import DEFAULT_STORE_LIMIT, TenantStore, new_tenant
+from storefleet_api.storage.tenants import TenantStore, new_tenant
 from storefleet_api.storage.users import UserRecord, UserStore
+from storefleet_operator import contract
 from storefleet_operator.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,11 @@ class AccountService:
         for _ in range(_TENANT_NAME_ATTEMPTS):
             try:
                 tenant = new_tenant(
-                    name, email=user.email, display_name=display_name, user_id=user.id, store_limit=DEFAULT_STORE_LIMIT
+                    name,
+                    email=user.email,
+                    display_name=display_name,
+                    user_id=user.id,
+                    store_limit=contract.DEFAULT_STORE_LIMIT,
                 )
             except ValidationError as error:  # the Tenant schema is the operator's; say what it refused
                 raise errors.Unprocessable(

@@ -15,7 +15,7 @@ from enum import StrEnum
 from storefleet_api.logs import request_id_var
 from storefleet_api.metrics import GatewayMetrics
 from storefleet_api.storage.events import AUDIT_CATEGORY_LABEL, EventRecorder, ObjectRef
-from storefleet_operator import naming
+from storefleet_operator import contract
 
 logger = logging.getLogger("storefleet_api.security")
 
@@ -82,5 +82,5 @@ class SecurityAudit:
                 reason=event.value,
                 message=message,
                 warning=event in _WARNINGS,
-                labels={AUDIT_CATEGORY_LABEL: "security", **({naming.LABEL_TENANT: tenant} if tenant else {})},
+                labels={AUDIT_CATEGORY_LABEL: "security", **({contract.LABEL_TENANT: tenant} if tenant else {})},
             )

@@ -19,7 +19,7 @@ from storefleet_api.models.audit import AuditCategory, AuditEntry
 from storefleet_api.storage.events import COMPONENT
 from storefleet_api.storage.kubernetes import KubernetesClients
 from storefleet_api.storage.stores import EventRecord, StoreRepository
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 
 MAX_EVENTS_PER_SOURCE = 2000
 """Events read per source and request: bounds the cost of one audit query on a busy cluster."""
@@ -55,7 +55,7 @@ class AuditLog:
             truncated |= len(records) >= MAX_EVENTS_PER_SOURCE
             entries += [_store_entry(record) for record in records]
         if category in (None, "security"):
-            labels = f"{naming.LABEL_TENANT}={tenant}" if tenant else None
+            labels = f"{contract.LABEL_TENANT}={tenant}" if tenant else None
             records = await self._events.events(
                 self._platform_namespace,
                 field_selector=f"involvedObject.kind=Secret,source={COMPONENT}" + by_reason,
@@ -90,7 +90,7 @@ def _security_entry(record: EventRecord) -> AuditEntry:
         category="security",
         type=record.reason,
         severity=record.type,
-        tenant=record.labels.get(naming.LABEL_TENANT),
+        tenant=record.labels.get(contract.LABEL_TENANT),
         user_id=record.name,
         message=record.message,
         source=record.source,

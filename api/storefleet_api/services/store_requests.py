@@ -13,7 +13,7 @@ from enum import StrEnum
 from storefleet_api.logs import request_id_var
 from storefleet_api.storage.events import AUDIT_CATEGORY_LABEL, EventRecorder, ObjectRef
 from storefleet_api.storage.users import UserRecord
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.models import Store
 
 
@@ -39,10 +39,10 @@ class StoreRequestLog:
                 kind="Store",
                 name=store.metadata.name,
                 namespace=store.metadata.namespace,
-                api_version=naming.API_VERSION,
+                api_version=contract.API_VERSION,
                 uid=store.metadata.uid,
             ),
             reason=reason.value,
             message=f"{what} by {who} (user {user.id}, request {request_id_var.get() or '-'})",
-            labels={AUDIT_CATEGORY_LABEL: "store", naming.LABEL_TENANT: tenant},
+            labels={AUDIT_CATEGORY_LABEL: "store", contract.LABEL_TENANT: tenant},
         )

@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from storefleet_api.models.stores import REQUEST_ID_ANNOTATION, StoreCreateRequest, phase_of
+from storefleet_api.models.stores import StoreCreateRequest, phase_of
 from storefleet_api.services.store_names import check_store_name
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models import (
     MedusaOptions,
     MedusaStorefront,
@@ -23,7 +23,6 @@ from storefleet_operator.models import (
     WooCommerceOptions,
 )
 
-REQUESTED_BY_ANNOTATION = "storefleet.io/requested-by"
 """The id of the user whose request created the Store (user ids are hashes: no personal data)."""
 
 _QUOTA_COUNT = r"count/stores\.storefleet\.io=(\d+)"
@@ -42,14 +41,16 @@ def new_store(
     """The Store a create request asks for; ValueError (name rules) or pydantic's ValidationError
     (the operator's schema) when it cannot be created."""
     name = check_store_name(request.name, extra_blocked=extra_blocked_words)
-    annotations = {REQUESTED_BY_ANNOTATION: user_id}
+    annotations = {contract.ANNOTATION_REQUESTED_BY: user_id}
     if request_id:
-        annotations[REQUEST_ID_ANNOTATION] = request_id
+        annotations[contract.ANNOTATION_REQUEST_ID] = request_id
     return Store(
         # Written with the operator's finalizer: from its first moment the Store cannot vanish before
         # the operator has removed what it made for it (no window in which a quick delete orphans a
         # namespace the operator is creating).
-        metadata=StoreMetadata(name=name, namespace=namespace, annotations=annotations, finalizers=[naming.FINALIZER]),
+        metadata=StoreMetadata(
+            name=name, namespace=namespace, annotations=annotations, finalizers=[contract.FINALIZER]
+        ),
         spec=StoreSpec(
             engine=request.engine,
             display_name=request.display_name if request.display_name is not None else name,

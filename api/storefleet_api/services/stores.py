@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from storefleet_api import errors
 from storefleet_api.config import Settings
 from storefleet_api.logs import request_id_var
-from storefleet_api.models.stores import REQUEST_ID_ANNOTATION, StoreCreateRequest, phase_of
+from storefleet_api.models.stores import StoreCreateRequest, phase_of
 from storefleet_api.services import limits, store_rules
 from storefleet_api.services.store_names import StoreNameError
 from storefleet_api.services.store_requests import StoreRequest, StoreRequestLog
@@ -33,7 +33,7 @@ from storefleet_api.storage.events import EventRecorder
 from storefleet_api.storage.stores import EventRecord, StoreRepository
 from storefleet_api.storage.tenants import TenantStore
 from storefleet_api.storage.users import UserRecord
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models import Phase, Store
 
 logger = logging.getLogger(__name__)
@@ -271,10 +271,10 @@ class StoreService:
         # Any new value asks again (the operator compares it with the last one it handled), so two
         # retries in the same second must differ: microseconds.
         requested_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-        annotations = {naming.ANNOTATION_REQUESTED_AT: requested_at}
+        annotations = {contract.ANNOTATION_REQUESTED_AT: requested_at}
         request_id = request_id_var.get()
         if request_id:
-            annotations[REQUEST_ID_ANNOTATION] = request_id
+            annotations[contract.ANNOTATION_REQUEST_ID] = request_id
         try:
             patched = await scope.writer.annotate(store, annotations)
         except (k8s.NotFound, k8s.PermissionDenied):

@@ -23,7 +23,7 @@ from kubernetes.watch import Watch
 
 from storefleet_api.storage.kubernetes import StorageError, translate
 from storefleet_api.storage.stores import PLURAL, UnreadableStore, parse_store
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.models import Store
 
 logger = logging.getLogger(__name__)
@@ -137,8 +137,8 @@ class StoreWatcher:
         try:
             for event in watch.stream(
                 self._api.list_namespaced_custom_object,
-                naming.GROUP,
-                naming.VERSION,
+                contract.GROUP,
+                contract.VERSION,
                 self._namespace,
                 PLURAL,
                 **options,

@@ -18,12 +18,12 @@ from typing import Any, cast
 from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi, V1DeleteOptions, V1Preconditions
 
 from storefleet_api.storage.kubernetes import NotFound, StorageError, call
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.models import InvalidResourceError, Store
 
 logger = logging.getLogger(__name__)
 
-PLURAL = "stores"
+PLURAL = contract.STORES
 MERGE_PATCH = "application/merge-patch+json"  # custom resources take no strategic merge patch
 
 
@@ -78,8 +78,8 @@ class StoreRepository:
         namespace = store.metadata.namespace
         created = await call(
             self._api.create_namespaced_custom_object,
-            naming.GROUP,
-            naming.VERSION,
+            contract.GROUP,
+            contract.VERSION,
             namespace,
             PLURAL,
             body,
@@ -91,8 +91,8 @@ class StoreRepository:
         """The Store, or NotFound."""
         found = await call(
             self._api.get_namespaced_custom_object,
-            naming.GROUP,
-            naming.VERSION,
+            contract.GROUP,
+            contract.VERSION,
             namespace,
             PLURAL,
             name,
@@ -110,10 +110,10 @@ class StoreRepository:
         if field_selector:
             options["field_selector"] = field_selector
         if namespace is None:
-            page = await call(self._api.list_cluster_custom_object, naming.GROUP, naming.VERSION, PLURAL, **options)
+            page = await call(self._api.list_cluster_custom_object, contract.GROUP, contract.VERSION, PLURAL, **options)
         else:
             page = await call(
-                self._api.list_namespaced_custom_object, naming.GROUP, naming.VERSION, namespace, PLURAL, **options
+                self._api.list_namespaced_custom_object, contract.GROUP, contract.VERSION, namespace, PLURAL, **options
             )
         body = cast(dict[str, Any], page)
         stores = []
@@ -135,8 +135,8 @@ class StoreRepository:
         with contextlib.suppress(NotFound):
             deleted = await call(
                 self._api.delete_namespaced_custom_object,
-                naming.GROUP,
-                naming.VERSION,
+                contract.GROUP,
+                contract.VERSION,
                 store.metadata.namespace,
                 PLURAL,
                 store.metadata.name,
@@ -152,8 +152,8 @@ class StoreRepository:
         """Merge these annotations into the Store's metadata (the retry request is one)."""
         patched = await call(
             self._api.patch_namespaced_custom_object,
-            naming.GROUP,
-            naming.VERSION,
+            contract.GROUP,
+            contract.VERSION,
             store.metadata.namespace,
             PLURAL,
             store.metadata.name,

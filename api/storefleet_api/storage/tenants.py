@@ -16,20 +16,18 @@ from kubernetes.client import CustomObjectsApi
 
 from storefleet_api.storage.kubernetes import KubernetesClients, NotFound, call
 from storefleet_api.storage.users import MANAGED_BY
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.models import InvalidResourceError, Owner, Tenant, TenantMetadata, TenantSpec
 
 logger = logging.getLogger(__name__)
 
-PLURAL = "tenants"
-USER_ID_LABEL = "storefleet.io/user-id"
-DEFAULT_STORE_LIMIT = 5
+PLURAL = contract.TENANTS
 
 
 def new_tenant(name: str, *, email: str, display_name: str, user_id: str, store_limit: int) -> Tenant:
     """The Tenant the gateway creates at registration: the user owns it by email."""
     return Tenant(
-        metadata=TenantMetadata(name=name, labels={USER_ID_LABEL: user_id, **MANAGED_BY}),
+        metadata=TenantMetadata(name=name, labels={contract.LABEL_USER_ID: user_id, **MANAGED_BY}),
         spec=TenantSpec(
             owners=[Owner(kind="User", name=email)],
             display_name=display_name,
@@ -50,8 +48,8 @@ class TenantStore:
         """Create a Tenant; Conflict when the name is taken."""
         created = await call(
             self._api.create_cluster_custom_object,
-            naming.GROUP,
-            naming.VERSION,
+            contract.GROUP,
+            contract.VERSION,
             PLURAL,
             tenant.manifest(),
             _request_timeout=self._timeout,
@@ -62,8 +60,8 @@ class TenantStore:
         try:
             found = await call(
                 self._api.get_cluster_custom_object,
-                naming.GROUP,
-                naming.VERSION,
+                contract.GROUP,
+                contract.VERSION,
                 PLURAL,
                 name,
                 _request_timeout=self._timeout,
@@ -78,8 +76,8 @@ class TenantStore:
             dict[str, Any],
             await call(
                 self._api.list_cluster_custom_object,
-                naming.GROUP,
-                naming.VERSION,
+                contract.GROUP,
+                contract.VERSION,
                 PLURAL,
                 limit=limit,
                 _continue=continue_token or None,

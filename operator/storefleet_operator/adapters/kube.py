@@ -18,13 +18,13 @@ from typing import Any, Final, TypeVar
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.adapters import execs
 from storefleet_operator.engines import PodRef
 
 T = TypeVar("T")
-STORE_PLURAL: Final = "stores"
-TENANT_PLURAL: Final = "tenants"
+STORE_PLURAL: Final = contract.STORES
+TENANT_PLURAL: Final = contract.TENANTS
 INSTANCE_LABEL: Final = "app.kubernetes.io/instance"
 
 
@@ -93,7 +93,7 @@ class StoreKube:
         found = await self._call(
             f"read store {namespace}/{name}",
             lambda: self._custom.get_namespaced_custom_object(
-                naming.GROUP, naming.VERSION, namespace, STORE_PLURAL, name
+                contract.GROUP, contract.VERSION, namespace, STORE_PLURAL, name
             ),
             missing_ok=True,
         )
@@ -112,7 +112,7 @@ class StoreKube:
         await self._call(
             f"write the status of store {namespace}/{name}",
             lambda: self._custom.patch_namespaced_custom_object_status(
-                naming.GROUP, naming.VERSION, namespace, STORE_PLURAL, name, body
+                contract.GROUP, contract.VERSION, namespace, STORE_PLURAL, name, body
             ),
             missing_ok=True,  # deleted meanwhile: nothing left to describe
         )
@@ -120,7 +120,7 @@ class StoreKube:
     async def read_tenant(self, name: str) -> dict[str, Any] | None:
         found = await self._call(
             f"read tenant {name}",
-            lambda: self._custom.get_cluster_custom_object(naming.GROUP, naming.VERSION, TENANT_PLURAL, name),
+            lambda: self._custom.get_cluster_custom_object(contract.GROUP, contract.VERSION, TENANT_PLURAL, name),
             missing_ok=True,
         )
         return _as_dict(found)
@@ -146,7 +146,9 @@ class StoreKube:
 
     async def list_store_namespaces(self) -> list[dict[str, Any]]:
         """Every namespace the operator labelled as some store's (and nothing else)."""
-        selector = f"{naming.LABEL_MANAGED_BY}={naming.MANAGED_BY},{naming.LABEL_STORE},{naming.LABEL_STORE_NAMESPACE}"
+        selector = (
+            f"{contract.LABEL_MANAGED_BY}={contract.MANAGED_BY},{contract.LABEL_STORE},{contract.LABEL_STORE_NAMESPACE}"
+        )
         found = await self._call("list store namespaces", lambda: self._core.list_namespace(label_selector=selector))
         return [self._dict(item) for item in (found.items if found is not None else [])]
 
@@ -159,11 +161,20 @@ class StoreKube:
         event = client.CoreV1Event(
             metadata=client.V1ObjectMeta(generate_name=f"{regarding['name']}.", namespace=regarding["namespace"]),
             involved_object=client.V1ObjectReference(
-                api_version=regarding["apiVersion"], kind=regarding["kind"], namespace=regarding["namespace"],
-                name=regarding["name"], uid=regarding.get("uid") or None,
+                api_version=regarding["apiVersion"],
+                kind=regarding["kind"],
+                namespace=regarding["namespace"],
+                name=regarding["name"],
+                uid=regarding.get("uid") or None,
             ),
-            type=type_, reason=reason, message=message, count=1, first_timestamp=now, last_timestamp=now,
-            source=client.V1EventSource(component=reporter), reporting_component=reporter,
+            type=type_,
+            reason=reason,
+            message=message,
+            count=1,
+            first_timestamp=now,
+            last_timestamp=now,
+            source=client.V1EventSource(component=reporter),
+            reporting_component=reporter,
         )
         await self._call(
             f"post event {reason} in {regarding['namespace']}",

@@ -4,7 +4,7 @@ Thin on purpose: the decisions live in ``storefleet_operator.store`` (observe â†
 I/O in the adapters. The worker starts for every Store kopf sees, new or existing (so an operator
 restart resumes every store where it was), and kopf stops it when the Store is being deleted; the
 deletion handler then uninstalls the release and removes the namespace behind the finalizer
-(``naming.FINALIZER``: the gateway writes it with the Store, kopf adds it to others). A Store whose spec
+(``contract.FINALIZER``: the gateway writes it with the Store, kopf adds it to others). A Store whose spec
 cannot be parsed is parked as Failed/Stalled with reason InvalidSpec until its spec changes: the worker
 waits rather than raising ``kopf.PermanentError``, which would stop it for good and ignore the fix.
 """
@@ -16,12 +16,11 @@ from typing import Any, Final
 
 import kopf
 
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.observability import log_context
 from storefleet_operator.store.runtime import StoreRuntime
-from storefleet_operator.store.status import ANNOTATION_REQUEST_ID, Event
+from storefleet_operator.store.status import Event
 
-PLURAL: Final = "stores"
 STOP_GRACE_SECONDS: Final = 15.0
 """After a Store's deletion starts, its worker gets this long to finish the current step (a helm call,
 one setup command) before kopf cancels it; pyhelm3 then terminates helm."""
@@ -47,18 +46,18 @@ def _context(body: Mapping[str, Any]) -> Any:
     return log_context(
         store=f"{meta.get('namespace')}/{meta.get('name')}",
         tenant=naming.tenant_from_namespace(str(meta.get("namespace", ""))),
-        correlation_id=annotations.get(ANNOTATION_REQUEST_ID),
+        correlation_id=annotations.get(contract.ANNOTATION_REQUEST_ID),
     )
 
 
-@kopf.daemon(naming.GROUP, naming.VERSION, PLURAL, cancellation_timeout=STOP_GRACE_SECONDS)
+@kopf.daemon(contract.GROUP, contract.VERSION, contract.STORES, cancellation_timeout=STOP_GRACE_SECONDS)
 async def store_worker(body: kopf.Body, memo: kopf.Memo, stopped: kopf.DaemonStopped, **_: Any) -> None:
     runtime: StoreRuntime = memo.store_runtime
     with _context(body):
         await runtime.work(body, lambda: bool(stopped), _poster(body))
 
 
-@kopf.on.delete(naming.GROUP, naming.VERSION, PLURAL)
+@kopf.on.delete(contract.GROUP, contract.VERSION, contract.STORES)
 async def delete_store(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
     runtime: StoreRuntime = memo.store_runtime
     with _context(body):

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.models.common import (
     SPEC_CONFIG,
     STATUS_CONFIG,
@@ -247,7 +247,7 @@ class StoreStatus(BaseModel):
     )
     last_handled_requested_at: str | None = Field(
         default=None,
-        description=f"The last value of the {naming.ANNOTATION_REQUESTED_AT} annotation acted upon.",
+        description=f"The last value of the {contract.ANNOTATION_REQUESTED_AT} annotation acted upon.",
     )
     queue: QueueStatus | None = Field(default=None, description="Set while waiting for a provisioning slot.")
 

@@ -7,11 +7,11 @@ Source of truth for the Tenant CRD schema (see `crdgen`); descriptions are writt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models.common import (
     NO_CONTROL_CHARS,
     SPEC_CONFIG,
@@ -25,9 +25,6 @@ from storefleet_operator.models.common import (
     TenantMetadata,
 )
 from storefleet_operator.models.errors import parse_body
-
-DEFAULT_STORE_LIMIT: Final = 5
-MAX_STORE_LIMIT: Final = 100
 
 
 class Owner(BaseModel):
@@ -58,12 +55,12 @@ class TenantSpec(BaseModel):
     display_name: DisplayName = Field(
         description="The tenant's name as people see it. 1-80 characters, no control characters. Required."
     )
-    store_limit: Annotated[int, Field(ge=0, le=MAX_STORE_LIMIT)] = Field(
-        default=DEFAULT_STORE_LIMIT,
+    store_limit: Annotated[int, Field(ge=0, le=contract.MAX_STORE_LIMIT)] = Field(
+        default=contract.DEFAULT_STORE_LIMIT,
         description=(
             f"Maximum number of stores, enforced by a ResourceQuota in the tenant namespace. Failed "
-            f"stores count: delete them to free a slot. 0-{MAX_STORE_LIMIT}; defaults to "
-            f"{DEFAULT_STORE_LIMIT}."
+            f"stores count: delete them to free a slot. 0-{contract.MAX_STORE_LIMIT}; defaults to "
+            f"{contract.DEFAULT_STORE_LIMIT}."
         ),
     )
     email: Email | None = Field(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 
 FINALIZER_WAIT_SECONDS: Final = 1.0
 """How soon to look again when kopf has not yet added the finalizer to a Store made by kubectl."""
@@ -41,8 +41,8 @@ def why_not_wanted(fresh: Mapping[str, Any] | None, uid: str | None) -> StoreGon
         return StoreGone("the Store was deleted and a new one of the same name created")
     if meta.get("deletionTimestamp"):
         return StoreGone("the Store is being deleted")
-    if naming.FINALIZER not in (meta.get("finalizers") or []):
+    if contract.FINALIZER not in (meta.get("finalizers") or []):
         return StoreGone(
-            f"the Store does not carry the {naming.FINALIZER} finalizer yet", retry_in=FINALIZER_WAIT_SECONDS
+            f"the Store does not carry the {contract.FINALIZER} finalizer yet", retry_in=FINALIZER_WAIT_SECONDS
         )
     return None

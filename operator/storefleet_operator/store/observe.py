@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models import ENGINE_CONFIGURED, READY, RELEASED, Store, get_condition
 from storefleet_operator.store import status as st
 from storefleet_operator.store.gate import SlotView
@@ -54,13 +54,13 @@ def namespace_state(obj: Mapping[str, Any] | None, store: Store, wanted: Mapping
     meta = obj.get("metadata") or {}
     labels = meta.get("labels") or {}
     ours = (
-        labels.get(naming.LABEL_MANAGED_BY) == naming.MANAGED_BY
-        and labels.get(naming.LABEL_STORE) == store.metadata.name
-        and labels.get(naming.LABEL_STORE_NAMESPACE) == store.metadata.namespace
+        labels.get(contract.LABEL_MANAGED_BY) == contract.MANAGED_BY
+        and labels.get(contract.LABEL_STORE) == store.metadata.name
+        and labels.get(contract.LABEL_STORE_NAMESPACE) == store.metadata.namespace
     )
     if not ours:
         return NamespaceState.FOREIGN
-    uid = labels.get(naming.LABEL_STORE_UID)
+    uid = labels.get(contract.LABEL_STORE_UID)
     if uid and store.metadata.uid and uid != store.metadata.uid and not meta.get("deletionTimestamp"):
         return NamespaceState.LEFTOVER
     if meta.get("deletionTimestamp") or (obj.get("status") or {}).get("phase") == "Terminating":

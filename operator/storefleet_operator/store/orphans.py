@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.adapters.helm import HelmFailed, StoreHelm
 from storefleet_operator.adapters.kube import KubeError, StoreKube
 from storefleet_operator.models import Reason
@@ -51,12 +51,12 @@ def orphan_of(namespace: Mapping[str, Any], store: Mapping[str, Any] | None) -> 
     still belongs to a Store, is already being deleted, or does not carry our store labels. Pure."""
     meta = namespace.get("metadata") or {}
     labels = meta.get("labels") or {}
-    name, owner_ns = labels.get(naming.LABEL_STORE), labels.get(naming.LABEL_STORE_NAMESPACE)
-    if labels.get(naming.LABEL_MANAGED_BY) != naming.MANAGED_BY or not name or not owner_ns:
+    name, owner_ns = labels.get(contract.LABEL_STORE), labels.get(contract.LABEL_STORE_NAMESPACE)
+    if labels.get(contract.LABEL_MANAGED_BY) != contract.MANAGED_BY or not name or not owner_ns:
         return None
     if meta.get("deletionTimestamp") or (namespace.get("status") or {}).get("phase") == "Terminating":
         return None
-    uid = labels.get(naming.LABEL_STORE_UID)
+    uid = labels.get(contract.LABEL_STORE_UID)
     if store is None:
         why = f"Store {owner_ns}/{name} no longer exists"
     elif uid and (store.get("metadata") or {}).get("uid") != uid:
@@ -79,7 +79,7 @@ class OrphanCollector:
             removed = []
             for namespace in await self.kube.list_store_namespaces():
                 labels = (namespace.get("metadata") or {}).get("labels") or {}
-                owner_ns, name = labels.get(naming.LABEL_STORE_NAMESPACE), labels.get(naming.LABEL_STORE)
+                owner_ns, name = labels.get(contract.LABEL_STORE_NAMESPACE), labels.get(contract.LABEL_STORE)
                 if not owner_ns or not name:
                     continue
                 orphan = orphan_of(namespace, await self.kube.read_store(owner_ns, name))
@@ -107,8 +107,11 @@ class OrphanCollector:
         message = f"Removed orphaned {what}: {orphan.why}"
         log.warning(message, extra={"store": orphan.key})
         regarding = {
-            "apiVersion": naming.API_VERSION, "kind": "Store", "namespace": orphan.store_namespace,
-            "name": orphan.store, "uid": orphan.uid or "",
+            "apiVersion": contract.API_VERSION,
+            "kind": "Store",
+            "namespace": orphan.store_namespace,
+            "name": orphan.store,
+            "uid": orphan.uid or "",
         }
         try:
             await self.kube.post_event(

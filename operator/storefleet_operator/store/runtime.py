@@ -21,7 +21,7 @@ from typing import Any, Final
 from kubernetes import client
 from pyhelm3 import Client as HelmClient
 
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.adapters.execs import KubernetesExecutor
 from storefleet_operator.adapters.helm import HelmFailed, StoreHelm
 from storefleet_operator.adapters.kube import KubeError, StoreKube
@@ -54,7 +54,7 @@ def change_token(body: Mapping[str, Any]) -> tuple[object, ...]:
     """What makes a waiting worker look again at once: spec (generation), a retry request, deletion."""
     meta = body.get("metadata") or {}
     annotations = meta.get("annotations") or {}
-    return (meta.get("generation"), annotations.get(naming.ANNOTATION_REQUESTED_AT), meta.get("deletionTimestamp"))
+    return (meta.get("generation"), annotations.get(contract.ANNOTATION_REQUESTED_AT), meta.get("deletionTimestamp"))
 
 
 @dataclass

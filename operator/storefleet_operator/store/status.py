@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.models import (
     STALLED,
     HistoryEntry,
@@ -35,7 +35,6 @@ STEP_URLS: Final = "publish-urls"
 STEP_UNINSTALL: Final = "helm-uninstall"
 STEP_DELETE_NAMESPACE: Final = "delete-namespace"
 
-ANNOTATION_REQUEST_ID: Final = "storefleet.io/request-id"
 
 EventType = Literal["Normal", "Warning"]
 
@@ -59,7 +58,7 @@ def warning(reason: str, message: str) -> Event:
 
 def correlation_id(store: Store) -> str | None:
     """The gateway's request id for this store, if it set one (shown in Events and logs)."""
-    value = store.metadata.annotations.get(ANNOTATION_REQUEST_ID)
+    value = store.metadata.annotations.get(contract.ANNOTATION_REQUEST_ID)
     return value[:128] if value else None
 
 
@@ -164,7 +163,7 @@ def provisioning_started_at(store: Store) -> datetime | None:
 
 def retry_requested(store: Store) -> str | None:
     """The new value of the requested-at annotation, if it has not been acted upon yet."""
-    value = store.metadata.annotations.get(naming.ANNOTATION_REQUESTED_AT)
+    value = store.metadata.annotations.get(contract.ANNOTATION_REQUESTED_AT)
     if value and value != store.status.last_handled_requested_at:
         return value
     return None
@@ -219,7 +218,7 @@ def stall_message(store: Store, namespace: str, step: str, reason: str, detail: 
     return (
         f"Store {store.metadata.namespace}/{name} failed at step {step} after {attempts} {tries}: {detail}. "
         f"To do: {hint} with `kubectl -n {store.metadata.namespace} annotate store {name} "
-        f"{naming.ANNOTATION_REQUESTED_AT}=$(date +%s) --overwrite` or POST /api/v1/stores/{name}/retry."
+        f"{contract.ANNOTATION_REQUESTED_AT}=$(date +%s) --overwrite` or POST /api/v1/stores/{name}/retry."
     )
 
 
@@ -240,7 +239,7 @@ def begin_pass(store: Store, now: datetime) -> tuple[StoreStatus, list[Event]]:
         events.append(
             normal(
                 Reason.RETRY_REQUESTED,
-                f"Retry requested ({naming.ANNOTATION_REQUESTED_AT}={retry}): "
+                f"Retry requested ({contract.ANNOTATION_REQUESTED_AT}={retry}): "
                 "failure counters reset, reconciling again",
             )
         )

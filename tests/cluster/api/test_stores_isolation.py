@@ -25,7 +25,7 @@ from store_support import (
 from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_localcluster.cluster import LocalCluster
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 
 pytestmark = pytest.mark.cluster
 
@@ -86,7 +86,7 @@ async def test_tenant_b_cannot_see_or_touch_tenant_a_through_the_gateway_or_kube
     assert other_tenant.status_code == 403  # choosing a tenant is for admins; says nothing about A's stores
     untouched = yaml.safe_load(cluster.kubectl("get", "store", A_STORE, "-n", a.namespace, "-o", "json").stdout)
     assert "deletionTimestamp" not in untouched["metadata"]
-    assert naming.ANNOTATION_REQUESTED_AT not in untouched["metadata"].get("annotations", {})
+    assert contract.ANNOTATION_REQUESTED_AT not in untouched["metadata"].get("annotations", {})
 
     as_b = cluster.service_account_kubeconfig(b.namespace, TENANT_SA)
     store_ns = naming.store_namespace(a.namespace, A_STORE)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from storefleet_localcluster.cluster import LocalCluster
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 from storefleet_operator.models import (
     HistoryEntry,
     Reason,
@@ -39,8 +39,13 @@ def crds(cluster: LocalCluster) -> subprocess.CompletedProcess[str]:
     # Server-side apply, like the platform installer: the CRDs may already be there from other tests,
     # and a client-side apply over a server-side-applied object warns about last-applied annotations.
     applied = cluster.kubectl(
-        "apply", "--server-side", "--force-conflicts",
-        "-f", str(CRDS / "stores.storefleet.io.yaml"), "-f", str(CRDS / "tenants.storefleet.io.yaml"),
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-f",
+        str(CRDS / "stores.storefleet.io.yaml"),
+        "-f",
+        str(CRDS / "tenants.storefleet.io.yaml"),
     )
     cluster.kubectl(
         "wait", "--for=condition=Established", "--timeout=60s",
@@ -51,7 +56,7 @@ def crds(cluster: LocalCluster) -> subprocess.CompletedProcess[str]:
 
 def store(name: str, namespace: str, **spec: Any) -> dict[str, Any]:
     return {
-        "apiVersion": naming.API_VERSION,
+        "apiVersion": contract.API_VERSION,
         "kind": "Store",
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"engine": "woocommerce", "displayName": "Test Shop", **spec},
@@ -184,7 +189,7 @@ def test_manifests_built_from_the_models_are_accepted(cluster: LocalCluster, crd
 
 def test_tenant_names_that_break_the_namespace_name_are_refused(cluster: LocalCluster, crds: object) -> None:
     tenant = {
-        "apiVersion": naming.API_VERSION,
+        "apiVersion": contract.API_VERSION,
         "kind": "Tenant",
         "metadata": {"name": "t" * 41},
         "spec": {"owners": [{"kind": "User", "name": "x@example.com"}], "displayName": "X"},

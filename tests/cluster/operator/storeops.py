@@ -16,7 +16,7 @@ from tests.cluster.operator_support import OperatorProcess
 from tests.support import wait_for
 
 from storefleet_localcluster.cluster import LocalCluster
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 
 READY_TIMEOUT = 180
 
@@ -127,7 +127,13 @@ def secret_value(cluster: LocalCluster, namespace: str, secret: str, key: str) -
 
 def annotate_retry(cluster: LocalCluster, namespace: str, name: str) -> None:
     cluster.kubectl(
-        "annotate", "store", name, "-n", namespace, f"{naming.ANNOTATION_REQUESTED_AT}={time.time_ns()}", "--overwrite"
+        "annotate",
+        "store",
+        name,
+        "-n",
+        namespace,
+        f"{contract.ANNOTATION_REQUESTED_AT}={time.time_ns()}",
+        "--overwrite",
     )
 
 

@@ -20,7 +20,7 @@ from tests.cluster.operator_support import OperatorProcess
 from tests.support import wait_for
 
 from storefleet_localcluster.cluster import LocalCluster
-from storefleet_operator import naming
+from storefleet_operator import contract, naming
 
 pytestmark = pytest.mark.cluster
 SMOKE_CHART = Path(__file__).resolve().parents[2] / "data" / "charts" / "smoke"
@@ -65,15 +65,20 @@ def test_the_sweep_removes_what_a_gone_store_left_and_nothing_else(operator: Ope
     labelled_namespace(cluster, replaced, store_labels(tenant_ns, "alive", "uid-before-recreation"))
     strangers = {
         f"orphan-unlabelled-{suffix}": {},
-        f"orphan-someone-elses-{suffix}": {**store_labels(tenant_ns, "vanished", None),
-                                          naming.LABEL_MANAGED_BY: "someone-else"},
+        f"orphan-someone-elses-{suffix}": {
+            **store_labels(tenant_ns, "vanished", None),
+            contract.LABEL_MANAGED_BY: "someone-else",
+        },
         f"orphan-tenant-like-{suffix}": naming.tenant_labels("vanished"),
     }
     for name, labels in strangers.items():
         labelled_namespace(cluster, name, labels)
 
-    wait_for(lambda: gone_or_going(cluster, gone) and gone_or_going(cluster, replaced),
-             "the sweep to remove both orphans", timeout=60)
+    wait_for(
+        lambda: gone_or_going(cluster, gone) and gone_or_going(cluster, replaced),
+        "the sweep to remove both orphans",
+        timeout=60,
+    )
     for name in strangers:
         phase = cluster.kubectl("get", "namespace", name, "-o", "jsonpath={.status.phase}").stdout
         assert phase == "Active", f"{name} is not ours to sweep"
@@ -100,5 +105,5 @@ def test_a_new_store_clears_the_namespace_its_namesake_left_and_provisions_afres
     wait_ready(cluster, tenant_ns, "heir")
     uid = get_store(cluster, tenant_ns, "heir")["metadata"]["uid"]  # type: ignore[index]
     labels = json.loads(cluster.kubectl("get", "namespace", leftover, "-o", "json").stdout)["metadata"]["labels"]
-    assert labels[naming.LABEL_STORE_UID] == uid, "the store runs in a namespace of its own making"
+    assert labels[contract.LABEL_STORE_UID] == uid, "the store runs in a namespace of its own making"
     cluster.kubectl("delete", "store", "heir", "-n", tenant_ns, "--wait=false")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from tests.unit.operator.storekit import NAMESPACE, MemoryKube, converged, deps, make_pass, store, with_adapters
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.store.actions import ensure_namespace
 from storefleet_operator.store.decide import EnsureNamespace
 from storefleet_operator.store.guard import FINALIZER_WAIT_SECONDS, StoreGone, why_not_wanted
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.unit
 
 
 def body(
-    *, uid: str = "u1", finalizers: tuple[str, ...] = (naming.FINALIZER,), deleting: bool = False
+    *, uid: str = "u1", finalizers: tuple[str, ...] = (contract.FINALIZER,), deleting: bool = False
 ) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": "shop", "namespace": "tenant-alice", "uid": uid, "finalizers": list(finalizers)}
     if deleting:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from tests.unit.operator.storekit import DESIRED, T0, condition, store
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.store import observe
 from storefleet_operator.store.snapshot import NamespaceState, ReleaseState
 from storefleet_operator.store.values import release_description
@@ -32,7 +32,7 @@ def ns(labels: dict[str, str], **extra: Any) -> dict[str, Any]:
         pytest.param(ns(WANTED), NamespaceState.OURS, id="ours"),
         pytest.param(ns({}), NamespaceState.FOREIGN, id="unlabelled-is-someone-elses"),
         pytest.param(
-            ns({**WANTED, naming.LABEL_STORE_NAMESPACE: "tenant-bob"}),
+            ns({**WANTED, contract.LABEL_STORE_NAMESPACE: "tenant-bob"}),
             NamespaceState.FOREIGN,
             id="same-store-name-other-tenant",
         ),
@@ -59,8 +59,8 @@ def test_pod_security_level_per_engine(engine: str, configured: str, level: str)
     assert observe.pod_security_level(engine, configured) == level
     labels = observe.namespace_labels(store(engine=engine), level)
     assert labels["pod-security.kubernetes.io/enforce"] == level
-    assert labels[naming.LABEL_TENANT] == "alice"
-    assert labels[naming.LABEL_MANAGED_BY] == "storefleet"
+    assert labels[contract.LABEL_TENANT] == "alice"
+    assert labels[contract.LABEL_MANAGED_BY] == "storefleet"
 
 
 def rev(number: int, status: str, *, updated: Any = T0, description: str = "") -> dict[str, Any]:
@@ -267,16 +267,16 @@ UID_WANTED = observe.namespace_labels(UID_SHOP, "baseline")
     [
         pytest.param(UID_WANTED, {}, NamespaceState.OURS, id="this-stores-uid"),
         pytest.param(
-            {k: v for k, v in UID_WANTED.items() if k != naming.LABEL_STORE_UID},
+            {k: v for k, v in UID_WANTED.items() if k != contract.LABEL_STORE_UID},
             {},
             NamespaceState.OURS_OUTDATED,
             id="made-before-uids-were-labelled-is-adopted-and-relabelled",
         ),
         pytest.param(
-            {**UID_WANTED, naming.LABEL_STORE_UID: "uid-old"}, {}, NamespaceState.LEFTOVER, id="earlier-store-left-it"
+            {**UID_WANTED, contract.LABEL_STORE_UID: "uid-old"}, {}, NamespaceState.LEFTOVER, id="earlier-store-left-it"
         ),
         pytest.param(
-            {**UID_WANTED, naming.LABEL_STORE_UID: "uid-old"},
+            {**UID_WANTED, contract.LABEL_STORE_UID: "uid-old"},
             {"deletionTimestamp": T0.isoformat()},
             NamespaceState.TERMINATING,
             id="earlier-stores-namespace-already-going",
@@ -286,5 +286,5 @@ UID_WANTED = observe.namespace_labels(UID_SHOP, "baseline")
 def test_the_store_uid_label_tells_a_predecessors_namespace_apart(
     labels: dict[str, str], extra: dict[str, Any], expected: NamespaceState
 ) -> None:
-    assert UID_WANTED[naming.LABEL_STORE_UID] == "uid-new"
+    assert UID_WANTED[contract.LABEL_STORE_UID] == "uid-new"
     assert observe.namespace_state(ns(labels, **extra), UID_SHOP, UID_WANTED) is expected

@@ -6,16 +6,16 @@ from typing import Any
 
 import pytest
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.store.orphans import orphan_of
 
 pytestmark = pytest.mark.unit
 
 LABELS = {
-    naming.LABEL_MANAGED_BY: naming.MANAGED_BY,
-    naming.LABEL_STORE: "shop",
-    naming.LABEL_STORE_NAMESPACE: "tenant-alice",
-    naming.LABEL_STORE_UID: "u1",
+    contract.LABEL_MANAGED_BY: contract.MANAGED_BY,
+    contract.LABEL_STORE: "shop",
+    contract.LABEL_STORE_NAMESPACE: "tenant-alice",
+    contract.LABEL_STORE_UID: "u1",
 }
 
 
@@ -37,17 +37,20 @@ def store(uid: str) -> dict[str, Any]:
         pytest.param(namespace(LABELS), None, True, id="store-gone"),
         pytest.param(namespace(LABELS), store("u2"), True, id="store-deleted-and-made-again"),
         pytest.param(
-            namespace({k: v for k, v in LABELS.items() if k != naming.LABEL_STORE_UID}),
+            namespace({k: v for k, v in LABELS.items() if k != contract.LABEL_STORE_UID}),
             store("u2"),
             False,
             id="no-uid-label-and-a-store-of-that-name-exists",
         ),
         pytest.param(namespace(LABELS, terminating=True), None, False, id="already-being-deleted"),
         pytest.param(
-            namespace({**LABELS, naming.LABEL_MANAGED_BY: "someone-else"}), None, False, id="not-labelled-by-us"
+            namespace({**LABELS, contract.LABEL_MANAGED_BY: "someone-else"}), None, False, id="not-labelled-by-us"
         ),
         pytest.param(
-            namespace({k: v for k, v in LABELS.items() if k != naming.LABEL_STORE}), None, False, id="tenant-namespace"
+            namespace({k: v for k, v in LABELS.items() if k != contract.LABEL_STORE}),
+            None,
+            False,
+            id="tenant-namespace",
         ),
     ],
 )

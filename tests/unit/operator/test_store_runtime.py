@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.unit.operator.storekit import deps, store
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.store.reconciler import StoreReconciler
 from storefleet_operator.store.runtime import _deletable, change_token
 from storefleet_operator.store.values import values_digest
@@ -28,7 +28,7 @@ def body(**metadata: Any) -> dict[str, Any]:
     ("after", "wakes"),
     [
         pytest.param(body(generation=2), True, id="spec-change"),
-        pytest.param(body(annotations={naming.ANNOTATION_REQUESTED_AT: "1"}), True, id="retry-request"),
+        pytest.param(body(annotations={contract.ANNOTATION_REQUESTED_AT: "1"}), True, id="retry-request"),
         pytest.param(body(deletionTimestamp="2026-05-01T12:00:00Z"), True, id="deletion"),
         pytest.param(body(annotations={"storefleet.io/request-id": "x"}), False, id="other-annotation"),
         pytest.param({**body(), "status": {"phase": "Ready"}}, False, id="our-own-status-write"),

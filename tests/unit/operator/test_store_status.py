@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from tests.unit.operator.storekit import T0, condition, conditions_of, store
 
-from storefleet_operator import naming
+from storefleet_operator import contract
 from storefleet_operator.models import HISTORY_LIMIT, Reason, StoreStatus
 from storefleet_operator.store import status as st
 from storefleet_operator.store.backoff import Backoff
@@ -82,7 +82,7 @@ FAILED = {
 
 
 def test_a_retry_request_resets_the_counters_once() -> None:
-    asked = store(annotations={naming.ANNOTATION_REQUESTED_AT: "1717000000"}, status=FAILED)
+    asked = store(annotations={contract.ANNOTATION_REQUESTED_AT: "1717000000"}, status=FAILED)
     status, events = st.begin_pass(asked, T0)
     assert status.failures == 0
     assert [(s.state, s.attempts) for s in status.steps] == [("Pending", 0)]
@@ -91,7 +91,7 @@ def test_a_retry_request_resets_the_counters_once() -> None:
     assert status.setup is not None and status.setup.completed_steps == ["wait-for-wp-config"]  # resumes
     assert [e.reason for e in events] == ["RetryRequested"]
     handled = store(
-        annotations={naming.ANNOTATION_REQUESTED_AT: "1717000000"},
+        annotations={contract.ANNOTATION_REQUESTED_AT: "1717000000"},
         status={**FAILED, "lastHandledRequestedAt": "1717000000"},
     )
     assert st.begin_pass(handled, T0) == (handled.status, [])
@@ -137,7 +137,7 @@ def test_the_stall_message_says_which_store_step_what_and_what_to_do() -> None:
 
 
 def test_events_carry_the_gateway_request_id() -> None:
-    tagged = store(annotations={st.ANNOTATION_REQUEST_ID: "req-42"})
+    tagged = store(annotations={contract.ANNOTATION_REQUEST_ID: "req-42"})
     event = st.with_correlation(st.normal("Installing", "Installing release shop"), st.correlation_id(tagged))
     assert event.message == "Installing release shop [request req-42]"
     assert st.with_correlation(event, None) == event
