@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from storefleet_api.services.identity import clean_display_name, normalise_email
-from storefleet_api.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from storefleet_api.models.people import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, clean_display_name, normalise_email
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False)
 

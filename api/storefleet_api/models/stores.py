@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
-from storefleet_api.services.identity import clean_display_name
+from storefleet_api.models.people import clean_display_name
 from storefleet_operator import contract, naming
 from storefleet_operator.models import READY, Engine, Phase, Store, Theme, get_condition
 

@@ -10,31 +10,16 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from storefleet_api.config import IpNetwork
+from storefleet_api.models.people import MAX_EMAIL_LENGTH as MAX_EMAIL_LENGTH
+from storefleet_api.models.people import clean_display_name as clean_display_name
+from storefleet_api.models.people import normalise_email as normalise_email
 
-MAX_EMAIL_LENGTH = 254
 MAX_TENANT_NAME_LENGTH = 30
 _SUFFIX_LENGTH = 6
-# Deliberately narrower than RFC 5322: quotes, backticks, '$', '|' and friends are legal in a local
-# part but buy nothing except trouble in every system an email is copied into later.
-_EMAIL = re.compile(
-    r"^[a-z0-9._%+-]{1,64}@(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
-)
 _NOT_DNS = re.compile(r"[^a-z0-9]+")
-_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def normalise_email(raw: str) -> str:
-    """The canonical form of an email address, or ValueError saying what is wrong with it."""
-    email = unicodedata.normalize("NFKC", raw).strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH:
-        raise ValueError(f"an email address has at most {MAX_EMAIL_LENGTH} characters")
-    if not _EMAIL.match(email) or ".." in email or email.startswith(".") or ".@" in email:
-        raise ValueError("not an email address we accept (letters, digits and . _ % + - before the @)")
-    return email
 
 
 def _digest(value: str) -> str:
@@ -54,16 +39,6 @@ def tenant_name_for(email: str, salt: str = "") -> str:
     local = _NOT_DNS.sub("-", email.split("@", 1)[0]).strip("-")
     prefix = local[: MAX_TENANT_NAME_LENGTH - _SUFFIX_LENGTH - 1].rstrip("-") or "t"
     return f"{prefix}-{_digest(email + salt)[:_SUFFIX_LENGTH]}"
-
-
-def clean_display_name(raw: str) -> str:
-    """A display name without control or invisible formatting characters, or ValueError."""
-    name = unicodedata.normalize("NFKC", raw).strip()
-    if not name:
-        raise ValueError("the display name is empty")
-    if any(unicodedata.category(char) in _CONTROL_CATEGORIES for char in name):
-        raise ValueError("the display name contains control or invisible formatting characters")
-    return name
 
 
 def client_ip(peer: str | None, forwarded_for: str | None, trusted: Sequence[IpNetwork]) -> str:

@@ -25,8 +25,6 @@ SALT_BYTES = 16
 HASH_BYTES = 32
 _MAX_N = 2**20  # refuse absurd parameters from a hand-edited Secret instead of exhausting memory
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
 
 
 class MalformedHashError(ValueError):

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Literal, TypeGuard
+from typing import Any, TypeGuard
 
 import jwt
 
 from storefleet_api.config import KNOWN_DEFAULT_SECRETS, Environment
+from storefleet_api.models.people import Role as Role
 
 ALGORITHM = "HS256"
 MIN_KEY_BYTES = 32
 _LEEWAY_SECONDS = 10  # replicas' clocks differ a little; more would extend every token's life
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "gen"]
-
-Role = Literal["admin", "tenant"]
 
 
 class TokenError(Exception):

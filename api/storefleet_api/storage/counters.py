@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from kubernetes.client import CoreV1Api, V1ConfigMap, V1DeleteOptions, V1ObjectMeta, V1Preconditions
 
-from storefleet_api.services.limits import Counter
+from storefleet_api.models.limits import Counter
 from storefleet_api.storage.kubernetes import Conflict, KubernetesClients, NotFound, Unavailable, call
 from storefleet_api.storage.users import MANAGED_BY
 

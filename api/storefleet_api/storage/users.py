@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from kubernetes.client import CoreV1Api, V1DeleteOptions, V1ObjectMeta, V1Preconditions, V1Secret
 
-from storefleet_api.services.tokens import Role
+from storefleet_api.models.people import Role
 from storefleet_api.storage.kubernetes import Conflict, KubernetesClients, NotFound, call
 
 USER_LABEL = "storefleet.io/user"
