@@ -9,104 +9,25 @@ Deletion has its own, shorter order: uninstall the release, delete the namespace
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from storefleet_operator.models import Reason
+from storefleet_operator.store.actions.base import Action
+from storefleet_operator.store.actions.clear_leftover import ClearLeftover
+from storefleet_operator.store.actions.configure_engine import ConfigureEngine
+from storefleet_operator.store.actions.delete_namespace import DeleteNamespace
+from storefleet_operator.store.actions.ensure_credentials import EnsureCredentials
+from storefleet_operator.store.actions.ensure_namespace import EnsureNamespace
+from storefleet_operator.store.actions.finish import Finish
+from storefleet_operator.store.actions.install import Install
+from storefleet_operator.store.actions.mark_ready import MarkReady
+from storefleet_operator.store.actions.publish_urls import PublishUrls
+from storefleet_operator.store.actions.queue import Queue
+from storefleet_operator.store.actions.stall import Stall
+from storefleet_operator.store.actions.uninstall import Uninstall
+from storefleet_operator.store.actions.unlock import Unlock
+from storefleet_operator.store.actions.upgrade import Upgrade
+from storefleet_operator.store.actions.wait import Wait
+from storefleet_operator.store.actions.wait_rollout import WaitRollout
 from storefleet_operator.store.snapshot import NamespaceState, ReleaseState, Snapshot
-
-
-@dataclass(frozen=True)
-class Action:
-    needs_slot: bool = False
-    """Provisioning work that counts against the global concurrency limit."""
-
-
-@dataclass(frozen=True)
-class EnsureNamespace(Action):
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class EnsureCredentials(Action):
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class Unlock(Action):
-    """Free a release stuck in pending-*: roll back to the last good revision, or uninstall."""
-
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class Install(Action):
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class Upgrade(Action):
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class WaitRollout(Action):
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class ConfigureEngine(Action):
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class PublishUrls(Action):
-    needs_slot: bool = True
-
-
-@dataclass(frozen=True)
-class MarkReady(Action):
-    pass
-
-
-@dataclass(frozen=True)
-class Queue(Action):
-    pass
-
-
-@dataclass(frozen=True)
-class Wait(Action):
-    """Something outside our control is in progress (a live helm operation); look again soon."""
-
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class Stall(Action):
-    """Give up until something changes: phase Failed, Stalled=True, with what to do."""
-
-    reason: str = Reason.RETRIES_EXHAUSTED
-    step: str = ""
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class Uninstall(Action):
-    pass
-
-
-@dataclass(frozen=True)
-class DeleteNamespace(Action):
-    pass
-
-
-@dataclass(frozen=True)
-class ClearLeftover(Action):
-    """Delete the namespace an earlier Store of the same name left behind, before making our own."""
-
-
-@dataclass(frozen=True)
-class Finish(Action):
-    """Deletion is complete: nothing of the store is left, the finalizer may go."""
 
 
 def decide(s: Snapshot) -> Action:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,24 +21,7 @@ from storefleet_operator.store import decide as d
 from storefleet_operator.store import observe as obs
 from storefleet_operator.store import status as st
 from storefleet_operator.store import values as vals
-from storefleet_operator.store.actions import (
-    clear_leftover,
-    configure_engine,
-    delete_namespace,
-    ensure_credentials,
-    ensure_namespace,
-    finish,
-    install,
-    mark_ready,
-    publish_urls,
-    queue,
-    stall,
-    uninstall,
-    unlock,
-    upgrade,
-    wait,
-    wait_rollout,
-)
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.backoff import Backoff
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass, StepFailed
 from storefleet_operator.store.failures import record_failure
@@ -48,31 +31,11 @@ from storefleet_operator.store.status import Event
 
 log = logging.getLogger(__name__)
 Emit = Callable[[Event], None]
-ActionRunner = Callable[[Pass, Deps, Any], Awaitable[Next]]
-
-ACTIONS: Mapping[type[d.Action], ActionRunner] = {
-    d.ClearLeftover: clear_leftover.run,
-    d.EnsureNamespace: ensure_namespace.run,
-    d.EnsureCredentials: ensure_credentials.run,
-    d.Unlock: unlock.run,
-    d.Install: install.run,
-    d.Upgrade: upgrade.run,
-    d.WaitRollout: wait_rollout.run,
-    d.ConfigureEngine: configure_engine.run,
-    d.PublishUrls: publish_urls.run,
-    d.MarkReady: mark_ready.run,
-    d.Queue: queue.run,
-    d.Wait: wait.run,
-    d.Stall: stall.run,
-    d.Uninstall: uninstall.run,
-    d.DeleteNamespace: delete_namespace.run,
-    d.Finish: finish.run,
-}
 
 
 @dataclass(frozen=True)
 class PassResult:
-    action: d.Action
+    action: Action
     next: Next
     status: StoreStatus
     gone: bool = False
@@ -155,12 +118,20 @@ class StoreReconciler:
             if refusal is not None:
                 raise refusal
 
-        p = Pass(store, snapshot, status, checkpoint, deadline, stopping=stopping, events=events,
-                 confirm_wanted=confirm_wanted)
+        p = Pass(
+            store,
+            snapshot,
+            status,
+            checkpoint,
+            deadline,
+            stopping=stopping,
+            events=events,
+            confirm_wanted=confirm_wanted,
+        )
         before = status.steps
         gone: StoreGone | None = None
         try:
-            nxt = await ACTIONS[type(action)](p, deps, action)
+            nxt = await action.run(p, deps)
         except StoreGone as refusal:
             gone, nxt = refusal, IDLE if refusal.retry_in is None else Next(refusal.retry_in, refusal.message)
         except StepFailed as failure:

@@ -28,7 +28,7 @@ from storefleet_operator.adapters.kube import KubeError, StoreKube
 from storefleet_operator.models import InvalidResourceError, Store
 from storefleet_operator.observability import Metrics
 from storefleet_operator.settings import OperatorSettings
-from storefleet_operator.store import decide as d
+from storefleet_operator.store.actions.finish import Finish
 from storefleet_operator.store.context import IDLE, Deps, Next
 from storefleet_operator.store.gate import ProvisioningGate
 from storefleet_operator.store.reconciler import Emit, StoreReconciler
@@ -191,7 +191,7 @@ class StoreRuntime:
             result = await self.reconciler.run_pass(
                 _deletable(current), emit=emit, deadline=self.deps.monotonic() + PASS_BUDGET_SECONDS
             )
-            if isinstance(result.action, d.Finish):
+            if isinstance(result.action, Finish):
                 return IDLE
             current["status"] = result.status.model_dump(mode="json", exclude_none=True)
             if self.deps.monotonic() - started > DELETE_BUDGET_SECONDS:

@@ -23,8 +23,8 @@ from tests.unit.operator.storekit import (
 from storefleet_operator.engines import PodRef, StepProgress, StepState
 from storefleet_operator.models import Reason, StoreStatus
 from storefleet_operator.store.actions import configure_engine
+from storefleet_operator.store.actions.configure_engine import ConfigureEngine
 from storefleet_operator.store.context import StepFailed
-from storefleet_operator.store.decide import ConfigureEngine
 from storefleet_operator.store.status import STEP_ROLLOUT
 
 pytestmark = pytest.mark.unit
@@ -53,7 +53,7 @@ def tracked_pass(s: Any) -> tuple[Any, list[StoreStatus]]:
 async def test_every_step_runs_in_order_and_is_persisted_as_it_finishes(tmp_path: Path) -> None:
     simulators = SimulatorExecutor(tmp_path)
     p, written = tracked_pass(store(engine="medusa"))
-    await configure_engine.run(p, with_adapters(deps(), kube_with_pod(), executor=simulators), ConfigureEngine())
+    await ConfigureEngine().run(p, with_adapters(deps(), kube_with_pod(), executor=simulators))
     names = ["wait-for-medusa-health", "ensure-admin-user", "set-store-name", "verify-medusa-catalog"]
     assert [s.name for s in p.status.steps] == names
     assert all(s.state in ("Succeeded", "Skipped") for s in p.status.steps)
@@ -72,7 +72,7 @@ async def test_a_new_run_resumes_after_the_last_finished_step(tmp_path: Path) ->
     simulators = SimulatorExecutor(tmp_path)
     done = {"recipeVersion": "medusa/1", "completedSteps": ["wait-for-medusa-health", "ensure-admin-user"]}
     p, _ = tracked_pass(store(engine="medusa", status={"setup": done}))
-    await configure_engine.run(p, with_adapters(deps(), kube_with_pod(), executor=simulators), ConfigureEngine())
+    await ConfigureEngine().run(p, with_adapters(deps(), kube_with_pod(), executor=simulators))
     ran = [call[2][1] for call in simulators.calls]
     assert ran == ["set-store-name", "verify"]
     assert p.events[-1].reason == Reason.ENGINE_CONFIGURED
@@ -102,7 +102,7 @@ async def test_a_failing_command_fails_the_store_with_the_step_and_no_secret(tmp
         deps(retry_base_delay_seconds=0.01, retry_max_delay_seconds=0.02), kube_with_pod(), executor=simulators
     )
     with pytest.raises(StepFailed) as failed:
-        await configure_engine.run(p, d, ConfigureEngine())
+        await ConfigureEngine().run(p, d)
     assert (failed.value.step, failed.value.reason, failed.value.final) == (
         "set-store-name",
         Reason.ENGINE_SETUP_FAILED,
@@ -120,7 +120,7 @@ async def test_no_pod_fails_the_next_step_and_is_retried() -> None:
     kube.pod = None
     p, _ = tracked_pass(store())
     with pytest.raises(StepFailed) as failed:
-        await configure_engine.run(p, with_adapters(deps(), kube), ConfigureEngine())
+        await ConfigureEngine().run(p, with_adapters(deps(), kube))
     assert failed.value.step == "wait-for-wp-config"
     assert not failed.value.final and "no pod to run setup in" in failed.value.message
 
@@ -128,9 +128,7 @@ async def test_no_pod_fails_the_next_step_and_is_retried() -> None:
 async def test_a_pass_hands_back_control_between_steps_when_asked_to_stop(tmp_path: Path) -> None:
     p, _ = tracked_pass(store(engine="medusa"))
     p.stopping = lambda: True
-    nxt = await configure_engine.run(
-        p, with_adapters(deps(), kube_with_pod(), executor=SimulatorExecutor(tmp_path)), ConfigureEngine()
-    )
+    nxt = await ConfigureEngine().run(p, with_adapters(deps(), kube_with_pod(), executor=SimulatorExecutor(tmp_path)))
     assert nxt.delay == 0.0 and "wait-for-medusa-health" in nxt.message
     assert all(s.name == STEP_ROLLOUT or s.state != "Running" for s in p.status.steps)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.unit.operator.storekit import NAMESPACE, MemoryKube, converged, deps, make_pass, store, with_adapters
 
-from storefleet_operator.store.actions import ensure_credentials
-from storefleet_operator.store.decide import EnsureCredentials
+from storefleet_operator.store.actions.ensure_credentials import EnsureCredentials
 
 pytestmark = pytest.mark.unit
 KEY = (NAMESPACE, "shop-credentials")
@@ -16,13 +15,13 @@ async def test_creates_the_secret_once_and_keeps_it_on_the_next_run() -> None:
     kube = MemoryKube()
     d = with_adapters(deps(), kube)
     p = make_pass(converged(credentials_ready=False))
-    await ensure_credentials.run(p, d, EnsureCredentials())
+    await EnsureCredentials().run(p, d)
     first = dict(kube.secrets[KEY]["stringData"])
     assert first["admin-username"] == "admin"
     assert first["admin-email"] == "admin@shop-alice.localhost"
     assert p.status.credentials_secret == "shop-credentials"
     again = make_pass(converged(credentials_ready=False))
-    await ensure_credentials.run(again, d, EnsureCredentials())
+    await EnsureCredentials().run(again, d)
     assert kube.secrets[KEY]["stringData"] == first
     assert "Kept the existing" in again.events[0].message
 
@@ -31,7 +30,7 @@ async def test_the_tenant_service_account_and_owners_may_read_exactly_that_secre
     kube = MemoryKube()
     kube.tenants["alice"] = {"spec": {"owners": [{"kind": "User", "name": "alice@example.com"}]}}
     p = make_pass(converged(credentials_ready=False))
-    await ensure_credentials.run(p, with_adapters(deps(), kube), EnsureCredentials())
+    await EnsureCredentials().run(p, with_adapters(deps(), kube))
     role = kube.roles[(NAMESPACE, "shop-credentials-reader")]
     assert role["rules"][0]["resourceNames"] == ["shop-credentials"]
     subjects = kube.bindings[(NAMESPACE, "shop-credentials-reader")]["subjects"]
@@ -44,7 +43,7 @@ async def test_the_tenant_service_account_and_owners_may_read_exactly_that_secre
 async def test_no_secret_value_reaches_status_or_events() -> None:
     kube = MemoryKube()
     p = make_pass(converged(store(engine="medusa"), credentials_ready=False))
-    await ensure_credentials.run(p, with_adapters(deps(), kube), EnsureCredentials())
+    await EnsureCredentials().run(p, with_adapters(deps(), kube))
     shown = p.status.model_dump_json() + " ".join(e.message for e in p.events)
     for key, value in kube.secrets[KEY]["stringData"].items():
         if key.endswith(("password", "secret")):

@@ -10,8 +10,8 @@ from tests.unit.operator.storekit import NAMESPACE, MemoryKube, converged, deps,
 from storefleet_operator.adapters.kube import KubeError
 from storefleet_operator.models import Reason
 from storefleet_operator.store.actions import ensure_namespace
+from storefleet_operator.store.actions.ensure_namespace import EnsureNamespace
 from storefleet_operator.store.context import StepFailed
-from storefleet_operator.store.decide import EnsureNamespace
 from storefleet_operator.store.snapshot import NamespaceState
 
 pytestmark = pytest.mark.unit
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.unit
 async def test_creates_the_namespace_with_store_and_pod_security_labels(engine: str, level: str) -> None:
     kube = MemoryKube()
     p = make_pass(converged(store(engine=engine), namespace_state=NamespaceState.ABSENT))
-    await ensure_namespace.run(p, with_adapters(deps(), kube), EnsureNamespace())
+    await EnsureNamespace().run(p, with_adapters(deps(), kube))
     labels = kube.namespaces[NAMESPACE]["metadata"]["labels"]
     assert labels["pod-security.kubernetes.io/enforce"] == level
     assert labels["storefleet.io/store"] == "shop"
@@ -42,7 +42,7 @@ async def test_relabels_its_own_namespace_when_the_level_changed() -> None:
     kube = MemoryKube()
     kube.namespaces[NAMESPACE] = ensure_namespace.manifest(NAMESPACE, {"pod-security.kubernetes.io/enforce": "x"})
     p = make_pass(converged(namespace_state=NamespaceState.OURS_OUTDATED))
-    await ensure_namespace.run(p, with_adapters(deps(), kube), EnsureNamespace())
+    await EnsureNamespace().run(p, with_adapters(deps(), kube))
     assert kube.namespaces[NAMESPACE]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"
     assert "Relabelled" in p.events[0].message
 
@@ -52,6 +52,6 @@ async def test_an_api_error_is_a_step_failure_naming_the_namespace() -> None:
     kube.fail = KubeError("create namespace: 403 forbidden", 403)
     p = make_pass(dataclasses.replace(converged(), namespace_state=NamespaceState.ABSENT))
     with pytest.raises(StepFailed) as failed:
-        await ensure_namespace.run(p, with_adapters(deps(), kube), EnsureNamespace())
+        await EnsureNamespace().run(p, with_adapters(deps(), kube))
     assert (failed.value.step, failed.value.reason) == ("create-namespace", Reason.NAMESPACE_FAILED)
     assert NAMESPACE in failed.value.message and "403" in failed.value.message

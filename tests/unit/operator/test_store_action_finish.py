@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.unit.operator.storekit import converged, deps, make_pass, store
 
-from storefleet_operator.store.actions import finish
-from storefleet_operator.store.decide import Finish
+from storefleet_operator.store.actions.finish import Finish
 
 pytestmark = pytest.mark.unit
 
@@ -16,7 +15,7 @@ async def test_finishing_forgets_the_store_everywhere() -> None:
     d.gate.enqueue("tenant-alice/shop")
     d.telemetry.phase("tenant-alice/shop", "Deleting", "woocommerce")
     p = make_pass(converged(store(deleting=True), deleting=True))
-    nxt = await finish.run(p, d, Finish())
+    nxt = await Finish().run(p, d)
     assert nxt.idle
     assert d.gate.depth == 0
     text = "\n".join(f"{s.name}{s.labels} {s.value}" for m in d.telemetry.metrics.registry.collect() for s in m.samples)

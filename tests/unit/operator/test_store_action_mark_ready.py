@@ -6,8 +6,7 @@ import pytest
 from tests.unit.operator.storekit import condition, conditions_of, converged, deps, make_pass, store
 
 from storefleet_operator.models import Reason
-from storefleet_operator.store.actions import mark_ready
-from storefleet_operator.store.decide import MarkReady
+from storefleet_operator.store.actions.mark_ready import MarkReady
 
 pytestmark = pytest.mark.unit
 
@@ -26,7 +25,7 @@ async def test_ready_is_set_announced_and_timed_from_the_request() -> None:
     d = deps()
     d.gate.acquire("tenant-alice/shop")
     p = make_pass(converged(store(status=PROVISIONING)))
-    await mark_ready.run(p, d, MarkReady())
+    await MarkReady().run(p, d)
     ready = conditions_of(p.status)["Ready"]
     assert (ready.status, ready.reason, ready.observed_generation) == ("True", Reason.SUCCEEDED, 1)
     assert "Reconciling" not in conditions_of(p.status)
@@ -41,5 +40,5 @@ async def test_ready_is_set_announced_and_timed_from_the_request() -> None:
 async def test_an_already_ready_store_changes_nothing() -> None:
     ready = store(status={"phase": "Ready", "conditions": [condition("Ready", "True")]})
     p = make_pass(converged(ready))
-    await mark_ready.run(p, deps(), MarkReady())
+    await MarkReady().run(p, deps())
     assert p.status == ready.status and p.events == []

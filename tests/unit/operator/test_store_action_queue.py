@@ -7,7 +7,7 @@ from tests.unit.operator.storekit import conditions_of, converged, deps, make_pa
 
 from storefleet_operator.models import Reason
 from storefleet_operator.store.actions import queue
-from storefleet_operator.store.decide import Queue
+from storefleet_operator.store.actions.queue import Queue
 
 pytestmark = pytest.mark.unit
 
@@ -16,7 +16,7 @@ async def test_a_queued_store_shows_its_position_and_is_announced_once() -> None
     d = deps(max_concurrent_provisions=1)
     d.gate.acquire("tenant-alice/other")
     p = make_pass(converged(store(status={"phase": "Requested"})))
-    nxt = await queue.run(p, d, Queue())
+    nxt = await Queue().run(p, d)
     assert p.status.queue is not None and p.status.queue.position == 1
     assert p.status.phase == "Requested"
     reconciling = conditions_of(p.status)["Reconciling"]
@@ -25,7 +25,7 @@ async def test_a_queued_store_shows_its_position_and_is_announced_once() -> None
     assert [e.reason for e in p.events] == [Reason.QUEUED]
     assert nxt.delay == queue.POLL_SECONDS
     again = make_pass(converged(store(status=p.status.model_dump(mode="json"))))
-    await queue.run(again, d, Queue())
+    await Queue().run(again, d)
     assert again.events == []
 
 
@@ -33,5 +33,5 @@ async def test_a_ready_store_waiting_for_an_upgrade_slot_is_provisioning() -> No
     d = deps(max_concurrent_provisions=1)
     d.gate.acquire("tenant-alice/other")
     p = make_pass(converged(store(status={"phase": "Ready"})))
-    await queue.run(p, d, Queue())
+    await Queue().run(p, d)
     assert p.status.phase == "Provisioning"

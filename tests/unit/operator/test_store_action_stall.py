@@ -6,8 +6,7 @@ import pytest
 from tests.unit.operator.storekit import condition, conditions_of, converged, deps, make_pass, store
 
 from storefleet_operator.models import Reason
-from storefleet_operator.store.actions import stall
-from storefleet_operator.store.decide import Stall
+from storefleet_operator.store.actions.stall import Stall
 
 pytestmark = pytest.mark.unit
 
@@ -22,7 +21,7 @@ async def test_exhausted_retries_stall_the_store_with_an_actionable_message() ->
     d = deps()
     d.gate.acquire("tenant-alice/shop")
     p = make_pass(converged(store(status=FAILING)))
-    await stall.run(p, d, Stall(reason=Reason.ROLLOUT_TIMED_OUT, step="wait-for-rollout", message="mariadb 0/1 ready"))
+    await Stall(reason=Reason.ROLLOUT_TIMED_OUT, step="wait-for-rollout", message="mariadb 0/1 ready").run(p, d)
     conditions = conditions_of(p.status)
     assert (conditions["Stalled"].status, conditions["Ready"].status) == ("True", "False")
     assert "Reconciling" not in conditions
@@ -37,15 +36,11 @@ async def test_exhausted_retries_stall_the_store_with_an_actionable_message() ->
 
 async def test_a_namespace_conflict_marks_the_namespace_step_failed() -> None:
     p = make_pass(converged(store()))
-    await stall.run(
-        p,
-        deps(),
-        Stall(
-            reason=Reason.NAMESPACE_CONFLICT,
-            step="create-namespace",
-            message="namespace store-shop-0a1b2c3d already exists",
-        ),
-    )
+    await Stall(
+        reason=Reason.NAMESPACE_CONFLICT,
+        step="create-namespace",
+        message="namespace store-shop-0a1b2c3d already exists",
+    ).run(p, deps())
     [step] = p.status.steps
     assert (step.name, step.state) == ("create-namespace", "Failed")
     assert "delete or rename the namespace" in conditions_of(p.status)["Stalled"].message
@@ -54,5 +49,5 @@ async def test_a_namespace_conflict_marks_the_namespace_step_failed() -> None:
 async def test_an_already_stalled_store_is_left_alone() -> None:
     stalled = store(status={"phase": "Failed", "conditions": [condition("Stalled", "True")]})
     p = make_pass(converged(stalled, stalled=True))
-    await stall.run(p, deps(), Stall())
+    await Stall().run(p, deps())
     assert p.status == stalled.status and p.events == []

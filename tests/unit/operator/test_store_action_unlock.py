@@ -7,9 +7,8 @@ from tests.unit.operator.storekit import NAMESPACE, RecordingHelm, converged, de
 
 from storefleet_operator.adapters.helm import HelmFailed
 from storefleet_operator.models import Reason
-from storefleet_operator.store.actions import unlock
+from storefleet_operator.store.actions.unlock import Unlock
 from storefleet_operator.store.context import StepFailed
-from storefleet_operator.store.decide import Unlock
 from storefleet_operator.store.snapshot import ReleaseState, ReleaseView
 
 pytestmark = pytest.mark.unit
@@ -30,7 +29,7 @@ STUCK_UPGRADE = ReleaseView(ReleaseState.LOCKED, revision(3, "pending-upgrade"),
 async def test_unlock_frees_the_release_and_says_so(view: ReleaseView, call: tuple[object, ...], words: str) -> None:
     helm = RecordingHelm()
     p = make_pass(converged(release=view))
-    await unlock.run(p, with_adapters(deps(), helm=helm), Unlock())
+    await Unlock().run(p, with_adapters(deps(), helm=helm))
     assert helm.calls == [call]
     [event] = p.events
     assert event.reason == Reason.RELEASE_UNLOCKED
@@ -44,4 +43,4 @@ async def test_a_failed_unlock_is_a_step_failure() -> None:
     helm = RecordingHelm()
     helm.fail = HelmFailed("helm uninstall shop: timed out", permanent=False)
     with pytest.raises(StepFailed, match="cannot unlock release shop"):
-        await unlock.run(make_pass(converged(release=STUCK_INSTALL)), with_adapters(deps(), helm=helm), Unlock())
+        await Unlock().run(make_pass(converged(release=STUCK_INSTALL)), with_adapters(deps(), helm=helm))

@@ -19,8 +19,8 @@ from tests.unit.operator.storekit import (
 
 from storefleet_operator.models import Reason
 from storefleet_operator.store.actions import wait_rollout
+from storefleet_operator.store.actions.wait_rollout import WaitRollout
 from storefleet_operator.store.context import StepFailed
-from storefleet_operator.store.decide import WaitRollout
 from storefleet_operator.store.snapshot import RolloutView, WorkloadProgress
 
 pytestmark = pytest.mark.unit
@@ -51,7 +51,7 @@ def started(seconds_ago: float, revision: int = 1) -> object:
 
 async def test_the_first_look_starts_the_clock_reports_progress_and_polls() -> None:
     p = make_pass(converged(store(), rollout=WAITING, released=False))
-    nxt = await wait_rollout.run(p, deps(), WaitRollout())
+    nxt = await WaitRollout().run(p, deps())
     [step] = p.status.steps
     assert (step.name, step.state, step.started_at) == ("wait-for-rollout", "Running", T0)
     assert "statefulset/shop-mariadb 0/1 ready" in (step.message or "")
@@ -62,7 +62,7 @@ async def test_the_first_look_starts_the_clock_reports_progress_and_polls() -> N
 
 async def test_later_looks_keep_the_clock_and_emit_no_new_event() -> None:
     p = make_pass(converged(started(20), rollout=WAITING, released=False))  # type: ignore[arg-type]
-    await wait_rollout.run(p, deps(), WaitRollout())
+    await WaitRollout().run(p, deps())
     [step] = p.status.steps
     assert step.started_at == T0 - timedelta(seconds=20)
     assert "(20 of 60 s)" in (step.message or "")
@@ -72,7 +72,7 @@ async def test_later_looks_keep_the_clock_and_emit_no_new_event() -> None:
 async def test_a_timeout_fails_the_step_naming_the_workload_that_is_not_ready() -> None:
     p = make_pass(converged(started(61), rollout=WAITING, released=False))  # type: ignore[arg-type]
     with pytest.raises(StepFailed) as failed:
-        await wait_rollout.run(p, deps(), WaitRollout())
+        await WaitRollout().run(p, deps())
     assert (failed.value.step, failed.value.reason) == ("wait-for-rollout", Reason.ROLLOUT_TIMED_OUT)
     assert "statefulset/shop-mariadb 0/1 ready" in failed.value.message
     assert "deployment/shop-wordpress" not in failed.value.message
@@ -85,7 +85,7 @@ async def test_a_timeout_fails_the_step_naming_the_workload_that_is_not_ready() 
 async def test_ready_workloads_mark_the_release_released(revision: int, reason: str) -> None:
     clock = Clock(T0)
     p = make_pass(converged(started(3, revision), released=False))  # type: ignore[arg-type]
-    await wait_rollout.run(p, deps(clock=clock), WaitRollout())
+    await WaitRollout().run(p, deps(clock=clock))
     released = conditions_of(p.status)["Released"]
     assert (released.status, released.reason) == ("True", reason)
     [step] = p.status.steps
@@ -129,7 +129,7 @@ async def test_a_statefulset_stuck_on_a_broken_revision_gets_its_pod_recreated()
     kube = MemoryKube()
     kube.pods = [pod("shop-mariadb-0", "old", False)]
     p = make_pass(converged(started(5), rollout=RolloutView((UPDATING,)), released=False))  # type: ignore[arg-type]
-    await wait_rollout.run(p, with_adapters(deps(), kube), WaitRollout())
+    await WaitRollout().run(p, with_adapters(deps(), kube))
     assert kube.deleted_pods == ["shop-mariadb-0"]
     assert "Deleted pod shop-mariadb-0" in p.events[0].message
 

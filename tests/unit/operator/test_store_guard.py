@@ -8,8 +8,7 @@ import pytest
 from tests.unit.operator.storekit import NAMESPACE, MemoryKube, converged, deps, make_pass, store, with_adapters
 
 from storefleet_operator import contract
-from storefleet_operator.store.actions import ensure_namespace
-from storefleet_operator.store.decide import EnsureNamespace
+from storefleet_operator.store.actions.ensure_namespace import EnsureNamespace
 from storefleet_operator.store.guard import FINALIZER_WAIT_SECONDS, StoreGone, why_not_wanted
 from storefleet_operator.store.snapshot import NamespaceState
 
@@ -58,6 +57,6 @@ async def test_an_action_makes_nothing_when_the_store_went_away_before_it_acted(
 
     p.confirm_wanted = gone
     with pytest.raises(StoreGone):
-        await ensure_namespace.run(p, with_adapters(deps(), kube), EnsureNamespace())
+        await EnsureNamespace().run(p, with_adapters(deps(), kube))
     assert NAMESPACE not in kube.namespaces
     assert p.events == []

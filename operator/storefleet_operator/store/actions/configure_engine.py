@@ -9,6 +9,7 @@ after its deadline or when the store's worker is asked to stop, between steps, n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
@@ -30,9 +31,9 @@ from storefleet_operator.engines import (
 from storefleet_operator.models import ENGINE_CONFIGURED, Reason, SetupStatus, StoreStatus, set_condition
 from storefleet_operator.settings import OperatorSettings
 from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
 from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
-from storefleet_operator.store.decide import ConfigureEngine
 
 STEP_SETUP: Final = "engine-setup"
 """Named in status only when setup fails before any recipe step can run (no pod, bad input)."""
@@ -104,79 +105,88 @@ async def _recipe(p: Pass, deps: Deps, site_url: str) -> Recipe:
         raise StepFailed(STEP_SETUP, Reason.ENGINE_SETUP_FAILED, str(exc), permanent=True) from None
 
 
-async def run(p: Pass, deps: Deps, action: ConfigureEngine) -> Next:
-    s, engine = p.snapshot, p.store.spec.engine
-    site_url = s.urls.url or f"{deps.settings.url_scheme}://{s.desired.host if s.desired else s.namespace}"
-    recipe = await _recipe(p, deps, site_url)
-    completed = completed_for(p.status, recipe)
-    p.status = with_completed(p.status, recipe, completed)
-    remaining = [step for step in recipe.steps if step.name not in completed]
-    now = deps.clock()
-    if not completed:
-        message = f"Configuring {engine}: {len(recipe.steps)} setup steps"
+@dataclass(frozen=True)
+class ConfigureEngine(Action):
+    needs_slot: bool = True
+
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        s, engine = p.snapshot, p.store.spec.engine
+        site_url = s.urls.url or f"{deps.settings.url_scheme}://{s.desired.host if s.desired else s.namespace}"
+        recipe = await _recipe(p, deps, site_url)
+        completed = completed_for(p.status, recipe)
+        p.status = with_completed(p.status, recipe, completed)
+        remaining = [step for step in recipe.steps if step.name not in completed]
+        now = deps.clock()
+        if not completed:
+            message = f"Configuring {engine}: {len(recipe.steps)} setup steps"
+            conditions = set_condition(
+                p.status.conditions,
+                ENGINE_CONFIGURED,
+                "Unknown",
+                Reason.CONFIGURING_ENGINE,
+                message,
+                observed_generation=p.generation,
+                now=now,
+            )
+            p.status = in_progress(
+                p.status.model_copy(update={"conditions": conditions}),
+                Reason.CONFIGURING_ENGINE,
+                message,
+                generation=p.generation,
+                now=now,
+            )
+            p.emit(st.normal(Reason.CONFIGURING_ENGINE, message))
+        try:
+            pod = await deps.kube.find_ready_pod(s.namespace, recipe.target.selector)
+        except (PodNotFound, KubeError) as exc:
+            first = remaining[0].name if remaining else STEP_SETUP
+            raise StepFailed(first, Reason.ENGINE_SETUP_FAILED, f"no pod to run setup in: {exc}") from None
+
+        async def on_progress(event: StepProgress) -> None:
+            if event.state is StepState.SKIPPED and event.attempt == 0:
+                return  # completed in an earlier pass; already in status
+            if event.state is StepState.STARTED and (deps.monotonic() > p.deadline or p.stopping()):
+                raise _HandBack(event.step)
+            p.status = apply_progress(p.status, event, deps.clock())
+            if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
+                completed.append(event.step)
+                p.status = with_completed(p.status, recipe, completed)
+            if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
+                await p.checkpoint()  # a finished step is durable before the next one starts
+
+        try:
+            # The whole recipe in one call, so output of any step is redacted of every step's secrets.
+            await run_recipe(
+                recipe.steps, deps.executor, set(completed), on_progress, pod=pod, policy=retry_policy(deps.settings)
+            )
+        except _HandBack as handing_back:
+            return Next(0.0, f"engine setup continues at step {handing_back.step}")
+        except EngineSetupError as exc:
+            raise StepFailed(
+                exc.step,
+                Reason.ENGINE_SETUP_FAILED,
+                str(exc),
+                permanent=exc.permanent,
+                final=True,
+                attempts=exc.attempts,
+            ) from None
+        now = deps.clock()
+        done = f"{engine} is configured ({len(recipe.steps)} steps, recipe {recipe.version})"
         conditions = set_condition(
             p.status.conditions,
             ENGINE_CONFIGURED,
-            "Unknown",
-            Reason.CONFIGURING_ENGINE,
-            message,
+            "True",
+            Reason.ENGINE_CONFIGURED,
+            done,
             observed_generation=p.generation,
             now=now,
         )
         p.status = in_progress(
             p.status.model_copy(update={"conditions": conditions}),
-            Reason.CONFIGURING_ENGINE,
-            message,
+            Reason.ENGINE_CONFIGURED,
+            done,
             generation=p.generation,
             now=now,
         )
-        p.emit(st.normal(Reason.CONFIGURING_ENGINE, message))
-    try:
-        pod = await deps.kube.find_ready_pod(s.namespace, recipe.target.selector)
-    except (PodNotFound, KubeError) as exc:
-        first = remaining[0].name if remaining else STEP_SETUP
-        raise StepFailed(first, Reason.ENGINE_SETUP_FAILED, f"no pod to run setup in: {exc}") from None
-
-    async def on_progress(event: StepProgress) -> None:
-        if event.state is StepState.SKIPPED and event.attempt == 0:
-            return  # completed in an earlier pass; already in status
-        if event.state is StepState.STARTED and (deps.monotonic() > p.deadline or p.stopping()):
-            raise _HandBack(event.step)
-        p.status = apply_progress(p.status, event, deps.clock())
-        if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
-            completed.append(event.step)
-            p.status = with_completed(p.status, recipe, completed)
-        if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
-            await p.checkpoint()  # a finished step is durable before the next one starts
-
-    try:
-        # The whole recipe in one call, so output of any step is redacted of every step's secrets.
-        await run_recipe(
-            recipe.steps, deps.executor, set(completed), on_progress, pod=pod, policy=retry_policy(deps.settings)
-        )
-    except _HandBack as handing_back:
-        return Next(0.0, f"engine setup continues at step {handing_back.step}")
-    except EngineSetupError as exc:
-        raise StepFailed(
-            exc.step, Reason.ENGINE_SETUP_FAILED, str(exc), permanent=exc.permanent, final=True, attempts=exc.attempts
-        ) from None
-    now = deps.clock()
-    done = f"{engine} is configured ({len(recipe.steps)} steps, recipe {recipe.version})"
-    conditions = set_condition(
-        p.status.conditions,
-        ENGINE_CONFIGURED,
-        "True",
-        Reason.ENGINE_CONFIGURED,
-        done,
-        observed_generation=p.generation,
-        now=now,
-    )
-    p.status = in_progress(
-        p.status.model_copy(update={"conditions": conditions}),
-        Reason.ENGINE_CONFIGURED,
-        done,
-        generation=p.generation,
-        now=now,
-    )
-    p.emit(st.normal(Reason.ENGINE_CONFIGURED, done))
-    return NOW
+        p.emit(st.normal(Reason.ENGINE_CONFIGURED, done))
+        return NOW

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from storefleet_operator.models import READY, Reason, Store, StoreStatus, get_condition, mark_ready
 from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass
-from storefleet_operator.store.decide import MarkReady
 
 
 def already_ready(store: Store, status: StoreStatus) -> bool:
@@ -32,18 +33,20 @@ def ready(status: StoreStatus, *, generation: int | None, now: datetime) -> Stor
     return status.model_copy(update={"conditions": conditions, "queue": None, "failures": 0})
 
 
-async def run(p: Pass, deps: Deps, action: MarkReady) -> Next:
-    deps.gate.release(p.snapshot.key)
-    if already_ready(p.store, p.status):
+@dataclass(frozen=True)
+class MarkReady(Action):
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        deps.gate.release(p.snapshot.key)
+        if already_ready(p.store, p.status):
+            return IDLE
+        await p.confirm_wanted()  # never announce a store that was deleted meanwhile
+        now = deps.clock()
+        started = st.provisioning_started_at(p.store)
+        p.status = ready(p.status, generation=p.generation, now=now)
+        took = ""
+        if started is not None:
+            seconds = (now - started).total_seconds()
+            deps.telemetry.provisioned(p.store.spec.engine, seconds)
+            took = f" (provisioned in {seconds:.0f} s)"
+        p.emit(st.normal(Reason.SUCCEEDED, ready_message(p.status) + took))
         return IDLE
-    await p.confirm_wanted()  # never announce a store that was deleted meanwhile
-    now = deps.clock()
-    started = st.provisioning_started_at(p.store)
-    p.status = ready(p.status, generation=p.generation, now=now)
-    took = ""
-    if started is not None:
-        seconds = (now - started).total_seconds()
-        deps.telemetry.provisioned(p.store.spec.engine, seconds)
-        took = f" (provisioned in {seconds:.0f} s)"
-    p.emit(st.normal(Reason.SUCCEEDED, ready_message(p.status) + took))
-    return IDLE

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from storefleet_operator.models import Reason, StoreStatus
 from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
 from storefleet_operator.store.context import NOW, Deps, Next, Pass
-from storefleet_operator.store.decide import PublishUrls
 from storefleet_operator.store.snapshot import Urls
 
 
@@ -25,11 +27,15 @@ def describe(urls: Urls) -> str:
     return "Published URLs: " + ", ".join(parts)
 
 
-async def run(p: Pass, deps: Deps, action: PublishUrls) -> Next:
-    now, urls = deps.clock(), p.snapshot.urls
-    message = describe(urls)
-    p.status = st.start_step(p.status, st.STEP_URLS, "Reading the store's Ingress", now)
-    p.status = st.succeed_step(with_urls(p.status, urls), st.STEP_URLS, message, now)
-    p.status = in_progress(p.status, Reason.PROVISIONING, message, generation=p.generation, now=now)
-    p.emit(st.normal(Reason.PROVISIONING, message))
-    return NOW
+@dataclass(frozen=True)
+class PublishUrls(Action):
+    needs_slot: bool = True
+
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        now, urls = deps.clock(), p.snapshot.urls
+        message = describe(urls)
+        p.status = st.start_step(p.status, st.STEP_URLS, "Reading the store's Ingress", now)
+        p.status = st.succeed_step(with_urls(p.status, urls), st.STEP_URLS, message, now)
+        p.status = in_progress(p.status, Reason.PROVISIONING, message, generation=p.generation, now=now)
+        p.emit(st.normal(Reason.PROVISIONING, message))
+        return NOW

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
 from storefleet_operator.models import Phase, QueueStatus, Reason, StoreStatus, mark_reconciling
 from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.context import Deps, Next, Pass
-from storefleet_operator.store.decide import Queue
 from storefleet_operator.store.gate import SlotView
 
 POLL_SECONDS: Final = 5.0
@@ -25,11 +26,13 @@ def queued(status: StoreStatus, view: SlotView, position: int, *, generation: in
     return status.model_copy(update={"conditions": conditions, "queue": QueueStatus(position=position)})
 
 
-async def run(p: Pass, deps: Deps, action: Queue) -> Next:
-    key = p.snapshot.key
-    position = deps.gate.enqueue(key)
-    first = p.status.queue is None
-    p.status = queued(p.status, deps.gate.view(key), position, generation=p.generation, now=deps.clock())
-    if first:
-        p.emit(st.normal(Reason.QUEUED, f"Queued for provisioning: number {position} in line"))
-    return Next(POLL_SECONDS, "queued")
+@dataclass(frozen=True)
+class Queue(Action):
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        key = p.snapshot.key
+        position = deps.gate.enqueue(key)
+        first = p.status.queue is None
+        p.status = queued(p.status, deps.gate.view(key), position, generation=p.generation, now=deps.clock())
+        if first:
+            p.emit(st.normal(Reason.QUEUED, f"Queued for provisioning: number {position} in line"))
+        return Next(POLL_SECONDS, "queued")

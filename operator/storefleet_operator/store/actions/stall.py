@@ -3,12 +3,13 @@ Stalled=True, Ready=False, with a message naming the store, the step, what went 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from storefleet_operator.models import Reason, Store, StoreStatus, mark_stalled
 from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass
-from storefleet_operator.store.decide import Stall
 
 
 def stalled(store: Store, status: StoreStatus, namespace: str, action: Stall, *, now: datetime) -> StoreStatus:
@@ -22,12 +23,20 @@ def stalled(store: Store, status: StoreStatus, namespace: str, action: Stall, *,
     return status.model_copy(update={"conditions": conditions, "queue": None})
 
 
-async def run(p: Pass, deps: Deps, action: Stall) -> Next:
-    deps.gate.release(p.snapshot.key)
-    if p.snapshot.stalled and not action.message:
-        return IDLE  # stalled earlier for this generation; nothing new to say
-    p.status = stalled(p.store, p.status, p.snapshot.namespace, action, now=deps.clock())
-    reason = action.reason if action.reason else Reason.RETRIES_EXHAUSTED
-    message = next(c.message for c in p.status.conditions if c.type == "Stalled")
-    p.emit(st.warning(reason, message))
-    return IDLE
+@dataclass(frozen=True)
+class Stall(Action):
+    """Give up until something changes: phase Failed, Stalled=True, with what to do."""
+
+    reason: str = Reason.RETRIES_EXHAUSTED
+    step: str = ""
+    message: str = ""
+
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        deps.gate.release(p.snapshot.key)
+        if p.snapshot.stalled and not self.message:
+            return IDLE  # stalled earlier for this generation; nothing new to say
+        p.status = stalled(p.store, p.status, p.snapshot.namespace, self, now=deps.clock())
+        reason = self.reason if self.reason else Reason.RETRIES_EXHAUSTED
+        message = next(c.message for c in p.status.conditions if c.type == "Stalled")
+        p.emit(st.warning(reason, message))
+        return IDLE

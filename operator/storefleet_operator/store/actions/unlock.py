@@ -7,11 +7,13 @@ revision that ran, or uninstall when there is none, then let Install/Upgrade sta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from storefleet_operator.adapters.helm import HelmFailed
 from storefleet_operator.models import RELEASED, Reason, set_condition
 from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
-from storefleet_operator.store.decide import Unlock
 from storefleet_operator.store.snapshot import ReleaseView
 
 
@@ -32,33 +34,39 @@ def describe(view: ReleaseView, release: str) -> str:
     )
 
 
-async def run(p: Pass, deps: Deps, action: Unlock) -> Next:
-    view, release, namespace = p.snapshot.release, p.store.metadata.name, p.snapshot.namespace
-    target = plan(view)
-    now = deps.clock()
-    p.status = st.start_step(p.status, st.STEP_RELEASE, f"Unlocking release {release}", now)
-    timeout = deps.settings.helm_timeout_seconds
-    await p.confirm_wanted()  # a rollback writes a new revision
-    try:
-        if target is None:
-            await deps.helm.uninstall(namespace, release, timeout_seconds=timeout, wait=True)
-        else:
-            await deps.helm.rollback(namespace, release, target, timeout_seconds=timeout)
-    except HelmFailed as exc:
-        reason = Reason.HELM_INSTALL_FAILED if target is None else Reason.HELM_UPGRADE_FAILED
-        raise StepFailed(st.STEP_RELEASE, reason, f"cannot unlock release {release}: {exc}") from None
-    message = describe(view, release)
-    # The helm-release step stays Running: unlocking and the install that follows are one attempt.
-    p.status = st.progress_step(p.status, st.STEP_RELEASE, message)
-    conditions = set_condition(
-        p.status.conditions,
-        RELEASED,
-        "Unknown",
-        Reason.RELEASE_UNLOCKED,
-        message,
-        observed_generation=p.generation,
-        now=deps.clock(),
-    )
-    p.status = p.status.model_copy(update={"conditions": conditions})
-    p.emit(st.normal(Reason.RELEASE_UNLOCKED, message))
-    return NOW
+@dataclass(frozen=True)
+class Unlock(Action):
+    """Free a release stuck in pending-*: roll back to the last good revision, or uninstall."""
+
+    needs_slot: bool = True
+
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        view, release, namespace = p.snapshot.release, p.store.metadata.name, p.snapshot.namespace
+        target = plan(view)
+        now = deps.clock()
+        p.status = st.start_step(p.status, st.STEP_RELEASE, f"Unlocking release {release}", now)
+        timeout = deps.settings.helm_timeout_seconds
+        await p.confirm_wanted()  # a rollback writes a new revision
+        try:
+            if target is None:
+                await deps.helm.uninstall(namespace, release, timeout_seconds=timeout, wait=True)
+            else:
+                await deps.helm.rollback(namespace, release, target, timeout_seconds=timeout)
+        except HelmFailed as exc:
+            reason = Reason.HELM_INSTALL_FAILED if target is None else Reason.HELM_UPGRADE_FAILED
+            raise StepFailed(st.STEP_RELEASE, reason, f"cannot unlock release {release}: {exc}") from None
+        message = describe(view, release)
+        # The helm-release step stays Running: unlocking and the install that follows are one attempt.
+        p.status = st.progress_step(p.status, st.STEP_RELEASE, message)
+        conditions = set_condition(
+            p.status.conditions,
+            RELEASED,
+            "Unknown",
+            Reason.RELEASE_UNLOCKED,
+            message,
+            observed_generation=p.generation,
+            now=deps.clock(),
+        )
+        p.status = p.status.model_copy(update={"conditions": conditions})
+        p.emit(st.normal(Reason.RELEASE_UNLOCKED, message))
+        return NOW

@@ -3,10 +3,12 @@ revision failed). Status says which generation it applies."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from storefleet_operator.models import Reason
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.helm_release import apply_release
 from storefleet_operator.store.context import Deps, Next, Pass
-from storefleet_operator.store.decide import Upgrade
 from storefleet_operator.store.snapshot import ReleaseState, Snapshot
 
 
@@ -20,12 +22,16 @@ def why(s: Snapshot) -> str:
     return " (its values or chart changed)"
 
 
-async def run(p: Pass, deps: Deps, action: Upgrade) -> Next:
-    return await apply_release(
-        p,
-        deps,
-        verb="Upgrading",
-        progress_reason=Reason.UPGRADING,
-        failure_reason=Reason.HELM_UPGRADE_FAILED,
-        why=why(p.snapshot),
-    )
+@dataclass(frozen=True)
+class Upgrade(Action):
+    needs_slot: bool = True
+
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        return await apply_release(
+            p,
+            deps,
+            verb="Upgrading",
+            progress_reason=Reason.UPGRADING,
+            failure_reason=Reason.HELM_UPGRADE_FAILED,
+            why=why(p.snapshot),
+        )

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 from storefleet_operator.adapters.kube import KubeError
 from storefleet_operator.models import RELEASED, Reason, StoreStatus, set_condition
 from storefleet_operator.store import status as st
+from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
 from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
-from storefleet_operator.store.decide import WaitRollout
 from storefleet_operator.store.snapshot import RolloutView, WorkloadProgress
 
 log = logging.getLogger(__name__)
@@ -104,26 +105,30 @@ def released(status: StoreStatus, *, generation: int | None, now: datetime) -> t
     return status.model_copy(update={"conditions": conditions}), reason, message
 
 
-async def run(p: Pass, deps: Deps, action: WaitRollout) -> Next:
-    rollout, now = p.snapshot.rollout, deps.clock()
-    timeout = float(deps.settings.rollout_timeout_seconds)
-    step = st.get_step(p.status, st.STEP_ROLLOUT)
-    first_look = step is None or step.state != "Running"
-    if first_look:
-        p.status = st.start_step(p.status, st.STEP_ROLLOUT, f"Waiting for workloads: {rollout.summary()}", now)
-    if rollout.ready:
-        p.status = st.succeed_step(p.status, st.STEP_ROLLOUT, f"Ready: {rollout.summary()}", now)
-        p.status, reason, message = released(p.status, generation=p.generation, now=now)
-        p.status = in_progress(p.status, Reason.CONFIGURING_ENGINE, message, generation=p.generation, now=now)
-        p.emit(st.normal(reason, message))
-        return NOW
-    await recreate_stuck_pods(p, deps, rollout)
-    elapsed = elapsed_seconds(p.status, now)
-    if elapsed > timeout:
-        raise StepFailed(st.STEP_ROLLOUT, Reason.ROLLOUT_TIMED_OUT, timed_out_message(rollout, timeout))
-    message = f"Waiting for workloads ({elapsed:.0f} of {timeout:.0f} s): {rollout.summary()}"
-    p.status = st.progress_step(p.status, st.STEP_ROLLOUT, message)
-    p.status = in_progress(p.status, Reason.WAITING_FOR_ROLLOUT, message, generation=p.generation, now=now)
-    if first_look:
-        p.emit(st.normal(Reason.WAITING_FOR_ROLLOUT, message))
-    return Next(poll_delay(elapsed, timeout), message)
+@dataclass(frozen=True)
+class WaitRollout(Action):
+    needs_slot: bool = True
+
+    async def run(self, p: Pass, deps: Deps) -> Next:
+        rollout, now = p.snapshot.rollout, deps.clock()
+        timeout = float(deps.settings.rollout_timeout_seconds)
+        step = st.get_step(p.status, st.STEP_ROLLOUT)
+        first_look = step is None or step.state != "Running"
+        if first_look:
+            p.status = st.start_step(p.status, st.STEP_ROLLOUT, f"Waiting for workloads: {rollout.summary()}", now)
+        if rollout.ready:
+            p.status = st.succeed_step(p.status, st.STEP_ROLLOUT, f"Ready: {rollout.summary()}", now)
+            p.status, reason, message = released(p.status, generation=p.generation, now=now)
+            p.status = in_progress(p.status, Reason.CONFIGURING_ENGINE, message, generation=p.generation, now=now)
+            p.emit(st.normal(reason, message))
+            return NOW
+        await recreate_stuck_pods(p, deps, rollout)
+        elapsed = elapsed_seconds(p.status, now)
+        if elapsed > timeout:
+            raise StepFailed(st.STEP_ROLLOUT, Reason.ROLLOUT_TIMED_OUT, timed_out_message(rollout, timeout))
+        message = f"Waiting for workloads ({elapsed:.0f} of {timeout:.0f} s): {rollout.summary()}"
+        p.status = st.progress_step(p.status, st.STEP_ROLLOUT, message)
+        p.status = in_progress(p.status, Reason.WAITING_FOR_ROLLOUT, message, generation=p.generation, now=now)
+        if first_look:
+            p.emit(st.normal(Reason.WAITING_FOR_ROLLOUT, message))
+        return Next(poll_delay(elapsed, timeout), message)
