@@ -49,3 +49,49 @@ FINALIZER: Final = "storefleet.io/cleanup"
 """The operator's finalizer on every Store. The gateway writes it with the Store, so a Store can never
 be removed before the operator has cleaned up what it made for it; kopf adds it to Stores made another
 way (kubectl, GitOps), and the operator makes nothing for a Store until it is there."""
+
+
+class Reason:
+    """Every reason the operator writes: condition reasons (CamelCase, as metav1.Condition requires), Event
+    reasons and status.history entries. The one vocabulary of why, for Stores, Tenants and engine setup."""
+
+    # In progress.
+    ACCEPTED: Final = "Accepted"
+    QUEUED: Final = "Queued"
+    PROVISIONING: Final = "Provisioning"
+    INSTALLING: Final = "Installing"
+    UPGRADING: Final = "Upgrading"
+    WAITING_FOR_ROLLOUT: Final = "WaitingForRollout"
+    CONFIGURING_ENGINE: Final = "ConfiguringEngine"
+    RETRY_REQUESTED: Final = "RetryRequested"
+    DELETING: Final = "Deleting"
+    # Done.
+    SUCCEEDED: Final = "Succeeded"
+    INSTALL_SUCCEEDED: Final = "InstallSucceeded"
+    UPGRADE_SUCCEEDED: Final = "UpgradeSucceeded"
+    ENGINE_CONFIGURED: Final = "EngineConfigured"
+    RELEASE_UNLOCKED: Final = "ReleaseUnlocked"
+    ORPHAN_COLLECTED: Final = "OrphanCollected"
+    """What a deleted (or replaced) Store left behind was removed: by the sweep, or by its successor."""
+    # Failed (retried unless Stalled says otherwise).
+    INVALID_SPEC: Final = "InvalidSpec"
+    NAMESPACE_CONFLICT: Final = "NamespaceConflict"
+    QUOTA_EXCEEDED: Final = "QuotaExceeded"
+    NAMESPACE_FAILED: Final = "NamespaceFailed"
+    CREDENTIALS_FAILED: Final = "CredentialsFailed"
+    HELM_INSTALL_FAILED: Final = "HelmInstallFailed"
+    HELM_UPGRADE_FAILED: Final = "HelmUpgradeFailed"
+    HELM_UNINSTALL_FAILED: Final = "HelmUninstallFailed"
+    ROLLOUT_TIMED_OUT: Final = "RolloutTimedOut"
+    ENGINE_SETUP_FAILED: Final = "EngineSetupFailed"
+    RETRIES_EXHAUSTED: Final = "RetriesExhausted"
+    DELETION_FAILED: Final = "DeletionFailed"
+    # Why one engine setup command failed (the runner's words; ENGINE_SETUP_FAILED is the store's).
+    COMMAND_FAILED: Final = "CommandFailed"
+    COMMAND_NOT_FOUND: Final = "CommandNotFound"
+    VERIFICATION_FAILED: Final = "VerificationFailed"
+    EXEC_FAILED: Final = "ExecFailed"
+    # Tenants.
+    DELETION_BLOCKED: Final = "DeletionBlocked"
+    TENANT_READY: Final = "TenantReady"
+    TENANT_DELETED: Final = "TenantDeleted"

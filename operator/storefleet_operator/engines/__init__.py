@@ -8,10 +8,12 @@ Typical use by the operator::
     await run_recipe(recipe.steps, KubernetesExecutor(api), completed, on_progress, pod=pod)
 """
 
+from storefleet_operator.retry import RetryPolicy
+
 from .context import AdminCredentials, SetupContext, StoreAddress, UnsafeSetupInput
 from .medusa import medusa_recipe
 from .recipes import MEDUSA_TARGET, WOOCOMMERCE_TARGET, ExecTarget, Recipe, recipe_for
-from .runner import EngineSetupError, Reason, RetryPolicy, StepProgress, StepState, run_recipe
+from .runner import EngineSetupError, StepProgress, StepState, run_recipe
 from .steps import ExecFailed, ExecResult, Executor, PodRef, Probe, SetupStep, SkipWhen
 from .woocommerce import woocommerce_recipe
 
@@ -26,7 +28,6 @@ __all__ = [
     "Executor",
     "PodRef",
     "Probe",
-    "Reason",
     "Recipe",
     "RetryPolicy",
     "SetupContext",

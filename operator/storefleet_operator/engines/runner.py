@@ -19,6 +19,9 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from storefleet_operator.contract import Reason
+from storefleet_operator.retry import RetryPolicy
+
 from .redaction import Redactor, tail_lines
 from .steps import ExecFailed, ExecResult, Executor, PodRef, SetupStep
 
@@ -26,17 +29,10 @@ EXEC_GRACE_SECONDS: Final = 10.0
 """Extra time given to an executor past the step timeout before the runner gives up on it (the
 executor enforces the timeout itself; this guards against one that hangs while connecting)."""
 
+DEFAULT_POLICY: Final = RetryPolicy()
+
 # Exit statuses that mean the program is not there or cannot run: retrying cannot help.
 _NOT_RUNNABLE: Final = {126: "command cannot be executed", 127: "command not found"}
-
-
-class Reason(enum.StrEnum):
-    """Why a step failed, as a CamelCase condition reason."""
-
-    COMMAND_FAILED = "CommandFailed"
-    COMMAND_NOT_FOUND = "CommandNotFound"
-    VERIFICATION_FAILED = "VerificationFailed"
-    EXEC_FAILED = "ExecFailed"
 
 
 class StepState(enum.StrEnum):
@@ -60,23 +56,6 @@ class StepProgress:
 ProgressCallback = Callable[[StepProgress], Awaitable[None] | None]
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with jitter, bounded in attempts and in delay."""
-
-    attempts: int = 4
-    """Tries per step unless the step says otherwise: enough to ride out a container restart."""
-    base_delay: float = 2.0
-    max_delay: float = 30.0
-    """Caps the wait between tries, so a long wait step keeps polling at a useful rate."""
-    jitter: float = 0.25
-    """Up to +25% per delay, so many stores set up at once do not retry in lockstep."""
-
-    def delay(self, failed_attempt: int, rand: float) -> float:
-        exponential = min(self.max_delay, self.base_delay * 2.0 ** (failed_attempt - 1))
-        return exponential * (1.0 + self.jitter * rand)
-
-
 class EngineSetupError(Exception):
     """A step failed for good. The message is safe to show the store owner (secrets redacted)."""
 
@@ -85,7 +64,7 @@ class EngineSetupError(Exception):
         *,
         step: str,
         title: str,
-        reason: Reason,
+        reason: str,
         attempts: int,
         exit_code: int | None,
         detail: str,
@@ -111,14 +90,14 @@ class EngineSetupError(Exception):
 class _Outcome:
     done: bool
     skipped: bool = False
-    reason: Reason | None = None
+    reason: str | None = None
     exit_code: int | None = None
     detail: str = ""
     stderr_tail: str = ""
 
     @property
     def permanent(self) -> bool:
-        return self.reason is Reason.COMMAND_NOT_FOUND
+        return self.reason == Reason.COMMAND_NOT_FOUND
 
 
 async def run_recipe(
@@ -128,7 +107,7 @@ async def run_recipe(
     on_progress: ProgressCallback,
     *,
     pod: PodRef,
-    policy: RetryPolicy = RetryPolicy(),  # frozen, so one shared default is safe
+    policy: RetryPolicy = DEFAULT_POLICY,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
     rand: Callable[[], float] = random.random,  # jitter only; nothing secret depends on it

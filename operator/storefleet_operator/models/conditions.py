@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
+from storefleet_operator.contract import Reason as Reason
 from storefleet_operator.models.common import Condition, ConditionStatus
 
 # Condition types.
@@ -24,42 +25,6 @@ ENGINE_CONFIGURED: Final = "EngineConfigured"
 """Engine setup (WooCommerce/Medusa bootstrap) completed for the current recipe version."""
 NAMESPACE_READY: Final = "NamespaceReady"
 """Tenant: its namespace, quota and RBAC exist."""
-
-
-class Reason:
-    """Condition reasons (CamelCase, as metav1.Condition requires). Also used in status.history."""
-
-    # In progress.
-    ACCEPTED: Final = "Accepted"
-    QUEUED: Final = "Queued"
-    PROVISIONING: Final = "Provisioning"
-    INSTALLING: Final = "Installing"
-    UPGRADING: Final = "Upgrading"
-    WAITING_FOR_ROLLOUT: Final = "WaitingForRollout"
-    CONFIGURING_ENGINE: Final = "ConfiguringEngine"
-    RETRY_REQUESTED: Final = "RetryRequested"
-    DELETING: Final = "Deleting"
-    # Done.
-    SUCCEEDED: Final = "Succeeded"
-    INSTALL_SUCCEEDED: Final = "InstallSucceeded"
-    UPGRADE_SUCCEEDED: Final = "UpgradeSucceeded"
-    ENGINE_CONFIGURED: Final = "EngineConfigured"
-    RELEASE_UNLOCKED: Final = "ReleaseUnlocked"
-    ORPHAN_COLLECTED: Final = "OrphanCollected"
-    """What a deleted (or replaced) Store left behind was removed: by the sweep, or by its successor."""
-    # Failed (retried unless Stalled says otherwise).
-    INVALID_SPEC: Final = "InvalidSpec"
-    NAMESPACE_CONFLICT: Final = "NamespaceConflict"
-    QUOTA_EXCEEDED: Final = "QuotaExceeded"
-    NAMESPACE_FAILED: Final = "NamespaceFailed"
-    CREDENTIALS_FAILED: Final = "CredentialsFailed"
-    HELM_INSTALL_FAILED: Final = "HelmInstallFailed"
-    HELM_UPGRADE_FAILED: Final = "HelmUpgradeFailed"
-    HELM_UNINSTALL_FAILED: Final = "HelmUninstallFailed"
-    ROLLOUT_TIMED_OUT: Final = "RolloutTimedOut"
-    ENGINE_SETUP_FAILED: Final = "EngineSetupFailed"
-    RETRIES_EXHAUSTED: Final = "RetriesExhausted"
-    DELETION_FAILED: Final = "DeletionFailed"
 
 
 def get_condition(conditions: Sequence[Condition], type_: str) -> Condition | None:

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Final
 
 from storefleet_operator.models import ENGINE_CONFIGURED, RELEASED, Reason, StoreStatus, mark_reconciling, set_condition
+from storefleet_operator.retry import Backoff
 from storefleet_operator.store import status as st
-from storefleet_operator.store.backoff import Backoff
 from storefleet_operator.store.status import Event, warning
 
 # The domain condition a failure of each kind turns False, besides Ready/Reconciling.

@@ -17,12 +17,12 @@ from typing import Any
 
 from storefleet_operator import naming
 from storefleet_operator.models import Reason, Store, StoreStatus, mark_stalled
+from storefleet_operator.retry import Backoff
 from storefleet_operator.store import decide as d
 from storefleet_operator.store import observe as obs
 from storefleet_operator.store import status as st
 from storefleet_operator.store import values as vals
 from storefleet_operator.store.actions.base import Action
-from storefleet_operator.store.backoff import Backoff
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass, StepFailed
 from storefleet_operator.store.failures import record_failure
 from storefleet_operator.store.guard import StoreGone, why_not_wanted

@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 import pytest
 from tests.unit.engines.enginekit import POD, ScriptedExecutor, SimulatorExecutor, make_context
 
+from storefleet_operator.contract import Reason
 from storefleet_operator.engines import (
     EngineSetupError,
     ExecFailed,
     ExecResult,
     PodRef,
-    Reason,
     RetryPolicy,
     StepProgress,
     StepState,
@@ -120,7 +120,7 @@ async def test_a_step_that_keeps_failing_is_retried_with_bounded_exponential_bac
             steps, executor, set(), recorder, pod=POD, policy=policy, sleep=recorder.sleep, rand=lambda: 0.5
         )
 
-    assert recorder.sleeps == [2.25, 4.5, 9.0]
+    assert recorder.sleeps == [1.75, 3.5, 7.0]  # jitter takes off: 2, 4, 8 less 12.5%
     installs = [argv for argv in executor.argvs() if argv[:3] == ("wp", "plugin", "install")]
     assert len(installs) == 4
     error = caught.value
@@ -145,8 +145,8 @@ async def test_backoff_is_capped_for_long_waits() -> None:
         await run_recipe(steps, executor, set(), recorder, pod=POD, sleep=recorder.sleep, rand=lambda: 1.0)
 
     assert len(recorder.sleeps) == 11
-    assert recorder.sleeps[:4] == [2.5, 5.0, 10.0, 20.0]
-    assert recorder.sleeps[4:] == [37.5] * 7, "30 s cap plus at most 25% jitter"
+    assert recorder.sleeps[:4] == [1.5, 3.0, 6.0, 12.0]
+    assert recorder.sleeps[4:] == [22.5] * 7, "the 30 s cap is a true bound: jitter only takes off"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storefleet_operator.store.backoff import Backoff
+from storefleet_operator.retry import Backoff
 
 pytestmark = pytest.mark.unit
 

@@ -9,8 +9,8 @@ from tests.unit.operator.storekit import T0, condition, conditions_of, store
 
 from storefleet_operator import contract
 from storefleet_operator.models import HISTORY_LIMIT, Reason, StoreStatus
+from storefleet_operator.retry import Backoff
 from storefleet_operator.store import status as st
-from storefleet_operator.store.backoff import Backoff
 from storefleet_operator.store.failures import record_failure
 
 pytestmark = pytest.mark.unit
