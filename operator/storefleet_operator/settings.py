@@ -46,7 +46,8 @@ class OperatorSettings(BaseSettings):
     the rest of the fleet."""
 
     helm_timeout_seconds: int = 300
-    """Bound for one helm install/upgrade including --wait; a store never waits forever."""
+    """Bound for one helm call (install, upgrade, rollback, uninstall). Installs and upgrades run without
+    --wait (WaitRollout waits, bounded by rollout_timeout_seconds), so this bounds helm's own API work."""
 
     history_max: int = 5
     """Helm revisions kept per store (Flux's default), so release Secrets do not pile up."""
@@ -57,8 +58,6 @@ class OperatorSettings(BaseSettings):
 
     url_scheme: str = "http"
     """`https` when the chart's TLS values are on (values-vps.yaml)."""
-
-    ingress_class: str = "nginx"
 
     baked_images: bool = False
     """Use WordPress images with WooCommerce/themes baked in (no internet egress needed at setup)."""
