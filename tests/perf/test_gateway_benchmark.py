@@ -119,10 +119,10 @@ def report(name: str, gateway: tuple[list[float], float], baseline: tuple[list[f
     figures["ratio_p50"] = figures["gateway_p50_ms"] / figures["baseline_p50_ms"]
     figures["ratio_p99"] = figures["gateway_p99_ms"] / figures["baseline_p99_ms"]
     print(
-        f"{name:>6}: gateway p50 {figures['gateway_p50_ms']:7.1f} ms p99 {figures['gateway_p99_ms']:7.1f} ms "
-        f"({figures['gateway_rps']:6.1f} req/s) | baseline p50 {figures['baseline_p50_ms']:7.1f} ms "
-        f"p99 {figures['baseline_p99_ms']:7.1f} ms ({figures['baseline_rps']:6.1f} req/s) | "
-        f"ratio p50 {figures['ratio_p50']:.2f}x p99 {figures['ratio_p99']:.2f}x"
+        f"{name:<7}{figures['gateway_p50_ms']:>9.1f}{figures['gateway_p99_ms']:>9.1f}{figures['gateway_rps']:>8.1f}"
+        f"{figures['baseline_p50_ms']:>11.1f}{figures['baseline_p99_ms']:>9.1f}{figures['baseline_rps']:>8.1f}"
+        f"{figures['ratio_p50']:>10.2f}{figures['ratio_p99']:>10.2f}",
+        flush=True,
     )
     return figures
 
@@ -186,8 +186,8 @@ class Baseline:
 
 
 @pytest.mark.timeout(1200)
-async def test_gateway_latency_against_the_raw_kubernetes_calls(bench_platform: LocalCluster) -> None:
-    cluster = bench_platform
+async def test_gateway_latency_against_the_raw_kubernetes_calls(clean_fleet: LocalCluster) -> None:
+    cluster = clean_fleet
     gateway = GatewayProcess(
         cluster,
         env={
@@ -228,6 +228,9 @@ async def test_gateway_latency_against_the_raw_kubernetes_calls(bench_platform: 
             await measure(CLIENTS, [checked("GET", f"/api/v1/stores?limit={PAGE}", 200) for _ in range(CLIENTS)])
             await measure(CLIENTS, [baseline.run(baseline.list_page) for _ in range(CLIENTS)])
 
+            print(f"\nGateway benchmark: {CLIENTS} clients, {STORES} stores (latency in ms)")
+            print(f"{'':7}{'gateway':>26}{'baseline (raw calls)':>28}{'ratio':>20}")
+            print(f"{'':7}{'p50':>9}{'p99':>9}{'req/s':>8}{'p50':>11}{'p99':>9}{'req/s':>8}{'p50':>10}{'p99':>10}")
             figures = {
                 "list": report(
                     "list",
