@@ -71,11 +71,15 @@ def create_app(
         )
         sweeper: asyncio.Task[None] | None = None
         metrics_server = None
+        built: Services | None = None
         try:
             key = signing_key or await load_or_create_signing_key(kube, settings.platform_namespace)
             check_signing_key(key, settings.environment)
             services = _build_services(settings, kube, key, metrics, lifecycle)
             app.state.services = services
+            built = services
+            services.accounts.users.cache.start()
+            services.stores.cache.start()
             if settings.metrics_port is not None:
                 metrics_server, _ = start_http_server(
                     settings.metrics_port, addr=settings.host, registry=metrics.registry
@@ -85,6 +89,9 @@ def create_app(
             yield
         finally:
             lifecycle.begin_shutdown()
+            if built is not None:
+                built.accounts.users.cache.stop()
+                built.stores.cache.stop()
             if sweeper is not None:
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -13,6 +13,7 @@ the caller (403) answers exactly like a store that does not exist (404), so noth
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from storefleet_api.services.store_requests import StoreRequest, StoreRequestLog
 from storefleet_api.storage import kubernetes as k8s
 from storefleet_api.storage.counters import CounterKind, CounterStore
 from storefleet_api.storage.events import EventRecorder
+from storefleet_api.storage.store_cache import StoreCache
 from storefleet_api.storage.stores import EventRecord, StoreRepository
 from storefleet_api.storage.tenants import TenantStore
 from storefleet_api.storage.users import UserRecord
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 MAX_LIST_CALLS = 5
 """Kubernetes pages fetched to fill one filtered page; bounds the latency of a sparse filter."""
+CACHE_TOKEN_PREFIX = "cache:"  # noqa: S105 -- a page-token prefix, not a secret
+"""Continue tokens of pages served from the cache (the API's own tokens never start like this)."""
 
 SETUP_RETRY_SECONDS = 5
 
@@ -83,6 +87,7 @@ class StoreService:
         self.tenants = tenants
         self.requests = StoreRequestLog(recorder)
         self.gateway = StoreRepository(clients.admin, clients.request_timeout)
+        self.cache = StoreCache(clients)
 
     def tenant_repository(self, tenant: str) -> StoreRepository:
         return StoreRepository(self.clients.client_for_tenant(tenant), self.clients.request_timeout)
@@ -105,8 +110,12 @@ class StoreService:
     async def get(self, scope: StoreScope, store_id: str) -> Store:
         if not store_rules.store_id_is_valid(store_id):
             raise self._not_found(scope, store_id)
-        try:
-            return await scope.reader.get(scope.namespace, store_id)
+        if self.cache.synced:
+            cached = self.cache.get(scope.namespace, store_id)
+            if cached is not None:
+                return cached
+        try:  # not (yet) in the cache: made by another replica a moment ago, or not there at all
+            return self.cache.remember(await scope.reader.get(scope.namespace, store_id))
         except (k8s.NotFound, k8s.PermissionDenied):
             raise self._not_found(scope, store_id) from None
 
@@ -128,6 +137,10 @@ class StoreService:
         """
         repository = self.gateway if scope is None else scope.reader
         namespace = None if scope is None else scope.namespace
+        if self.cache.synced or (continue_token or "").startswith(CACHE_TOKEN_PREFIX):
+            return self._cached_page(
+                namespace, phase=phase, engine=engine, limit=limit, token=continue_token, text=text
+            )
         found: list[Store] = []
         token = continue_token
         for _ in range(MAX_LIST_CALLS):
@@ -142,6 +155,30 @@ class StoreService:
             if token is None or len(found) >= limit:
                 break
         return found, token
+
+    def _cached_page(
+        self,
+        namespace: str | None,
+        *,
+        phase: Phase | None,
+        engine: str | None,
+        limit: int,
+        token: str | None,
+        text: str | None,
+    ) -> tuple[list[Store], str | None]:
+        """A page from the watch-fed cache, in the API's order; the token names the last store shown."""
+        after = _decode_token(token)
+        found: list[Store] = []
+        candidates = self.cache.in_namespace(namespace)
+        for index, store in enumerate(candidates):
+            if after is not None and (store.metadata.namespace or "", store.metadata.name) <= after:
+                continue
+            if store_rules.matches(store, phase=phase, engine=engine, text=text):
+                found.append(store)
+            if len(found) >= limit:
+                more = index + 1 < len(candidates)
+                return found, _encode_token(store) if more else None
+        return found, None
 
     async def events(self, scope: StoreScope, store_id: str) -> tuple[Store, list[EventRecord]]:
         """The store and its Events, both read as the caller (a tenant may read Events in its namespace)."""
@@ -206,7 +243,7 @@ class StoreService:
                     f"you created a store moments ago; wait {verdict.retry_after} s before creating another",
                     verdict.retry_after,
                 )
-        created = await self._write_new(scope, store)
+        created = self.cache.remember(await self._write_new(scope, store))
         if cooling:
             await self._start_cooldown(scope.tenant)
         await self.requests.record(
@@ -258,7 +295,8 @@ class StoreService:
             scope.user, scope.tenant, store, StoreRequest.DELETION_REQUESTED, "deletion requested"
         )
         if remaining is not None:
-            return remaining
+            return self.cache.remember(remaining)
+        self.cache.forget(scope.namespace, store_id)
         return store.model_copy(update={"metadata": store.metadata.model_copy(update={"deletion_timestamp": _now()})})
 
     async def retry(self, scope: StoreScope, store_id: str) -> Store:
@@ -276,7 +314,7 @@ class StoreService:
         if request_id:
             annotations[contract.ANNOTATION_REQUEST_ID] = request_id
         try:
-            patched = await scope.writer.annotate(store, annotations)
+            patched = self.cache.remember(await scope.writer.annotate(store, annotations))
         except (k8s.NotFound, k8s.PermissionDenied):
             raise self._not_found(scope, store_id) from None
         await self.requests.record(
@@ -302,3 +340,18 @@ class StoreService:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def _encode_token(store: Store) -> str:
+    key = f"{store.metadata.namespace or ''}/{store.metadata.name}"
+    return CACHE_TOKEN_PREFIX + base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def _decode_token(token: str | None) -> tuple[str, str] | None:
+    if not token or not token.startswith(CACHE_TOKEN_PREFIX):
+        return None
+    try:
+        namespace, _, name = base64.urlsafe_b64decode(token[len(CACHE_TOKEN_PREFIX) :]).decode().partition("/")
+    except (ValueError, UnicodeDecodeError):
+        raise errors.Unprocessable("continue: not a token this gateway gave out") from None
+    return namespace, name

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from kubernetes.client import CoreV1Api, V1DeleteOptions, V1ObjectMeta, V1Preconditions, V1Secret
 
 from storefleet_api.models.people import Role
 from storefleet_api.storage.kubernetes import Conflict, KubernetesClients, NotFound, call
+from storefleet_api.storage.watch_cache import WatchCache
 
 USER_LABEL = "storefleet.io/user"
 USER_SECRET_TYPE = "storefleet.io/user"  # noqa: S105 - a Secret type
@@ -58,12 +62,29 @@ def _data(user: UserRecord) -> dict[str, bytes | str]:
 
 
 def _record(secret: V1Secret) -> UserRecord:
-    raw = {key: base64.b64decode(value).decode("utf-8") for key, value in (secret.data or {}).items()}
+    metadata = secret.metadata or V1ObjectMeta()
+    return _record_of(metadata.name or "", secret.data or {}, metadata.resource_version or "", metadata.uid or "")
+
+
+def _record_from_watch(body: dict[str, Any]) -> UserRecord | None:
+    """A user from a watched Secret (a plain dict), or None for a Secret that is not a user's."""
+    meta = body.get("metadata") or {}
+    if (meta.get("labels") or {}).get(USER_LABEL) != "true":
+        return None
+    try:
+        return _record_of(
+            meta.get("name", ""), body.get("data") or {}, meta.get("resourceVersion", ""), meta.get("uid", "")
+        )
+    except (KeyError, ValueError):
+        return None  # a hand-edited Secret: reads of it fall back to the API and fail there as before
+
+
+def _record_of(name: str, data: Mapping[str, bytes | str], resource_version: str, uid: str) -> UserRecord:
+    raw = {key: base64.b64decode(value).decode("utf-8") for key, value in data.items()}
     role = raw.get("role", "tenant")
     changed = raw.get("password-changed-at")
-    metadata = secret.metadata or V1ObjectMeta()
     return UserRecord(
-        id=metadata.name or "",
+        id=name,
         email=raw["email"],
         password_hash=raw["password-hash"],
         role="admin" if role == "admin" else "tenant",
@@ -71,18 +92,33 @@ def _record(secret: V1Secret) -> UserRecord:
         created_at=datetime.fromisoformat(raw["created-at"]),
         password_changed_at=datetime.fromisoformat(changed) if changed else None,
         token_generation=int(raw.get("token-generation") or 0),
-        resource_version=metadata.resource_version or "",
-        uid=metadata.uid or "",
+        resource_version=resource_version,
+        uid=uid,
     )
 
 
 class UserStore:
-    """User Secrets in one namespace, read and written as the gateway itself."""
+    """User Secrets in one namespace, read and written as the gateway itself.
+
+    Reads come from a watch-fed cache (every authenticated request reads its user, so reading the
+    Secret each time was the gateway's largest cost); writes go to the API and then into the cache,
+    so this process reads its own writes at once, and other replicas see them with the watch. A
+    user the cache does not know (yet) is read from the API.
+    """
 
     def __init__(self, clients: KubernetesClients, namespace: str) -> None:
         self._api = CoreV1Api(clients.admin)
         self._timeout = clients.request_timeout
         self.namespace = namespace
+        self.cache: WatchCache[UserRecord] = WatchCache(
+            "users",
+            functools.partial(self._api.list_namespaced_secret, namespace, label_selector=f"{USER_LABEL}=true"),
+            _record_from_watch,
+        )
+
+    def _remember(self, user: UserRecord) -> UserRecord:
+        self.cache.put(self.namespace, user.id, user, user.resource_version)
+        return user
 
     def _secret(self, user: UserRecord) -> V1Secret:
         return V1Secret(
@@ -101,9 +137,13 @@ class UserStore:
         created = await call(
             self._api.create_namespaced_secret, self.namespace, self._secret(user), _request_timeout=self._timeout
         )
-        return _record(created)
+        return self._remember(_record(created))
 
     async def get(self, user_id: str) -> UserRecord | None:
+        if self.cache.synced:
+            cached = self.cache.get(self.namespace, user_id)
+            if cached is not None:
+                return cached
         try:
             secret = await call(
                 self._api.read_namespaced_secret, user_id, self.namespace, _request_timeout=self._timeout
@@ -112,7 +152,7 @@ class UserStore:
             return None
         if (secret.metadata and (secret.metadata.labels or {}).get(USER_LABEL)) != "true":
             return None  # a Secret that happens to share the name is not a user
-        return _record(secret)
+        return self._remember(_record(secret))
 
     async def replace(self, user: UserRecord) -> UserRecord:
         """Write the whole user back; Conflict when it changed since `user` was read."""
@@ -123,11 +163,12 @@ class UserStore:
             self._secret(user),
             _request_timeout=self._timeout,
         )
-        return _record(updated)
+        return self._remember(_record(updated))
 
     async def delete(self, user: UserRecord) -> None:
         """Delete exactly this user object (not one re-created under the same name meanwhile)."""
         options = V1DeleteOptions(preconditions=V1Preconditions(uid=user.uid or None))
+        self.cache.remove(self.namespace, user.id)
         with contextlib.suppress(NotFound):
             await call(
                 self._api.delete_namespaced_secret,
