@@ -7,7 +7,6 @@ describe`` and the Events all read the same words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
@@ -24,6 +23,9 @@ from storefleet_operator.models import (
     get_condition,
     mark_reconciling,
 )
+from storefleet_operator.models.events import Event as Event
+from storefleet_operator.models.events import normal as normal
+from storefleet_operator.models.events import warning as warning
 
 # Provisioning and deletion steps, in the order they appear in status.steps. Engine setup steps (the
 # recipe's own kebab-case names) come between wait-for-rollout and publish-urls.
@@ -34,26 +36,6 @@ STEP_ROLLOUT: Final = "wait-for-rollout"
 STEP_URLS: Final = "publish-urls"
 STEP_UNINSTALL: Final = "helm-uninstall"
 STEP_DELETE_NAMESPACE: Final = "delete-namespace"
-
-
-EventType = Literal["Normal", "Warning"]
-
-
-@dataclass(frozen=True)
-class Event:
-    """A Kubernetes Event to post on the Store."""
-
-    type: EventType
-    reason: str
-    message: str
-
-
-def normal(reason: str, message: str) -> Event:
-    return Event("Normal", reason, message)
-
-
-def warning(reason: str, message: str) -> Event:
-    return Event("Warning", reason, message)
 
 
 def correlation_id(store: Store) -> str | None:
