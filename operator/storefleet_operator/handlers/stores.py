@@ -11,6 +11,7 @@ waits rather than raising ``kopf.PermanentError``, which would stop it for good 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -53,8 +54,25 @@ def _context(body: Mapping[str, Any]) -> Any:
 @kopf.daemon(contract.GROUP, contract.VERSION, contract.STORES, cancellation_timeout=STOP_GRACE_SECONDS)
 async def store_worker(body: kopf.Body, memo: kopf.Memo, stopped: kopf.DaemonStopped, **_: Any) -> None:
     runtime: StoreRuntime = memo.store_runtime
-    with _context(body):
-        await runtime.work(body, lambda: bool(stopped), _poster(body))
+    key = f"{body['metadata']['namespace']}/{body['metadata']['name']}"
+
+    async def wake_when_stopped() -> None:
+        await stopped.wait()
+        runtime.wake(key)
+
+    waker = asyncio.create_task(wake_when_stopped())
+    try:
+        with _context(body):
+            await runtime.work(body, lambda: bool(stopped), _poster(body))
+    finally:
+        waker.cancel()
+
+
+@kopf.on.event(contract.GROUP, contract.VERSION, contract.STORES)
+async def notice_store_change(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
+    """Wakes a sleeping worker when its Store changed (spec, retry request, deletion): no polling."""
+    runtime: StoreRuntime = memo.store_runtime
+    runtime.notice(body)
 
 
 @kopf.on.delete(contract.GROUP, contract.VERSION, contract.STORES)

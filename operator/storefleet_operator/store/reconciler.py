@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from storefleet_operator import naming
 from storefleet_operator.models import Reason, Store, StoreStatus, mark_stalled
@@ -23,6 +23,7 @@ from storefleet_operator.store import observe as obs
 from storefleet_operator.store import status as st
 from storefleet_operator.store import values as vals
 from storefleet_operator.store.actions.base import Action
+from storefleet_operator.store.actions.finish import Finish
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass, StepFailed
 from storefleet_operator.store.failures import record_failure
 from storefleet_operator.store.guard import StoreGone, why_not_wanted
@@ -42,9 +43,22 @@ class PassResult:
     """The Store was deleted or replaced during the pass: its worker has nothing more to do."""
 
 
+NOTHING_OBSERVED: Final = obs.Raw(None, False, False, (), (), None)
+
+
 class StoreReconciler:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self._written: dict[str, dict[str, object]] = {}
+        """The last status patch written per Store uid: an identical one is not sent again."""
+
+    def waiting_in_line(self, store: Store, status: StoreStatus, key: str) -> bool:
+        """A store that never started provisioning (phase Requested; only a slot holder ever writes
+        Provisioning) while no slot is free for it: its pass can only decide Queue, so it observes
+        nothing. With a backlog of hundreds this is what keeps a queued store free."""
+        if store.metadata.deletion_timestamp is not None or status.phase not in (None, "Requested"):
+            return False
+        return not self.deps.gate.view(key).available
 
     # ---------- observing ----------
     def desired(self, store: Store) -> tuple[Desired | None, str | None]:
@@ -87,7 +101,7 @@ class StoreReconciler:
         namespace = naming.store_namespace(store.metadata.namespace, store.metadata.name)
         key = f"{store.metadata.namespace}/{store.metadata.name}"
         desired, desired_error = self.desired(store)
-        raw = await self.gather(store, namespace)
+        raw = NOTHING_OBSERVED if self.waiting_in_line(store, status, key) else await self.gather(store, namespace)
         settings = deps.settings
         snapshot = obs.observe(
             store,
@@ -144,6 +158,8 @@ class StoreReconciler:
                 request_id = st.correlation_id(store)
                 for event in p.events:
                     emit(st.with_correlation(event, request_id))
+        if gone is not None or isinstance(action, Finish):
+            self._written.pop(store.metadata.uid or "", None)
         if gone is not None:
             # Nothing was made and nothing is written: a deleted Store has no status to write, and a
             # deleting one is described by the deletion handler.
@@ -180,13 +196,17 @@ class StoreReconciler:
         return Next(recorded.delay, failure.message)
 
     async def write(self, store: Store, status: StoreStatus) -> None:
+        """Write the status once per pass, and only when it differs from what this process last wrote."""
+        patch = st.status_patch(status, store.metadata.generation)
+        uid = store.metadata.uid or ""
+        if uid and self._written.get(uid) == patch:
+            return
         try:
             await self.deps.kube.patch_store_status(
-                store.metadata.namespace,
-                store.metadata.name,
-                st.status_patch(status, store.metadata.generation),
-                uid=store.metadata.uid,
+                store.metadata.namespace, store.metadata.name, patch, uid=store.metadata.uid
             )
+            if uid:
+                self._written[uid] = patch
         except Exception as exc:  # the next pass writes the newer status anyway; never lose the pass
             log.warning("store %s/%s: cannot write status: %s", store.metadata.namespace, store.metadata.name, exc)
 

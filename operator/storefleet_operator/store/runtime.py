@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 
 PASS_BUDGET_SECONDS: Final = 20.0
 """A pass hands back control (between engine setup steps) after this long, so changes are noticed."""
-TICK_SECONDS: Final = 0.5
-"""How often a waiting worker checks its live Store for a change (in memory; no API call)."""
+STOP_CHECK_SECONDS: Final = 60.0
+"""A fallback only: the handler wakes a sleeping worker the moment kopf asks it to stop
+(``wake``), and ``notice`` the moment its Store changes."""
 IDLE_RESYNC_SECONDS: Final = 600.0
 """A converged or stalled store is looked at again after this long anyway (level-triggered, like
 Flux's interval): a release someone changed by hand, or a deleted namespace, is noticed."""
@@ -62,6 +63,8 @@ class StoreRuntime:
     deps: Deps
     reconciler: StoreReconciler
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _sleeping: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    """The change token each sleeping worker waits on; ``notice`` wakes it when the live Store differs."""
 
     @classmethod
     def build(
@@ -84,6 +87,19 @@ class StoreRuntime:
 
     def lock(self, key: str) -> asyncio.Lock:
         return self._locks.setdefault(key, asyncio.Lock())
+
+    def wake(self, key: str) -> None:
+        self.deps.gate.wakeup(key).set()
+
+    def notice(self, body: Mapping[str, Any]) -> None:
+        """Called for every watch event of a Store (kopf updates the workers' live view first): wake its
+        worker at once if what it waits on changed. Our own status writes change no token, so they
+        wake nobody; a sleeping worker costs nothing until then (no polling)."""
+        meta = body.get("metadata") or {}
+        key = f"{meta.get('namespace')}/{meta.get('name')}"
+        token = self._sleeping.get(key)
+        if token is not None and change_token(body) != token:
+            self.wake(key)
 
     # ---------- the worker ----------
     async def work(self, live: Mapping[str, Any], stopped: Callable[[], bool], emit: Emit) -> None:
@@ -148,14 +164,21 @@ class StoreRuntime:
             return
         monotonic = self.deps.monotonic
         until = monotonic() + (IDLE_RESYNC_SECONDS if nxt.delay is None else nxt.delay)
-        while not stopped() and change_token(live) == token:
-            remaining = until - monotonic()
-            if remaining <= 0:
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=min(TICK_SECONDS, remaining))
-                wake.clear()
-                return  # a provisioning slot may be free
+        key = f"{live['metadata']['namespace']}/{live['metadata']['name']}"
+        self._sleeping[key] = token
+        try:
+            while not stopped() and change_token(live) == token:
+                remaining = until - monotonic()
+                if remaining <= 0:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    # Woken by a change of the Store (notice), a free slot (the gate) or kopf stopping
+                    # the worker (wake, from the handler).
+                    await asyncio.wait_for(wake.wait(), timeout=min(STOP_CHECK_SECONDS, remaining))
+                    wake.clear()
+                    return
+        finally:
+            self._sleeping.pop(key, None)
 
     # ---------- deletion ----------
     async def delete(self, body: Mapping[str, Any], emit: Emit) -> Next:

@@ -21,7 +21,7 @@ async def test_a_queued_store_shows_its_position_and_is_announced_once() -> None
     assert p.status.phase == "Requested"
     reconciling = conditions_of(p.status)["Reconciling"]
     assert (reconciling.status, reconciling.reason) == ("True", Reason.QUEUED)
-    assert "1 of 1 slots busy" in reconciling.message
+    assert "number 1 in the queue (1 slots, all busy)" in reconciling.message
     assert [e.reason for e in p.events] == [Reason.QUEUED]
     assert nxt.delay == queue.POLL_SECONDS
     again = make_pass(converged(store(status=p.status.model_dump(mode="json"))))

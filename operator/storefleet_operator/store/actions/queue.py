@@ -12,14 +12,24 @@ from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.context import Deps, Next, Pass
 from storefleet_operator.store.gate import SlotView
 
-POLL_SECONDS: Final = 5.0
-"""A queued store is woken when a slot frees; this is only the fallback re-check."""
+POLL_SECONDS: Final = 20.0
+"""A queued store is woken when a slot frees (or it changes); this is only the fallback re-check, and it
+keeps the store's place in line (the gate drops waiters silent for longer than its ``stale_after``). A
+long re-check matters with a large backlog: a thousand queued stores looking every 5 s were 200 passes
+a second of work that moved nothing."""
+EXACT_POSITIONS: Final = 20
+"""Places shown exactly; further back the shown place is rounded up to a multiple of ten, so a queue
+moving by one does not rewrite the status of every store behind it."""
+
+
+def shown_position(position: int) -> int:
+    return position if position <= EXACT_POSITIONS else -(-position // 10) * 10
 
 
 def queued(status: StoreStatus, view: SlotView, position: int, *, generation: int | None, now: datetime) -> StoreStatus:
-    message = (
-        f"Waiting for a provisioning slot: number {position} in the queue ({view.in_flight} of {view.limit} slots busy)"
-    )
+    position = shown_position(position)
+    about = "" if position <= EXACT_POSITIONS else "about "
+    message = f"Waiting for a provisioning slot: {about}number {position} in the queue ({view.limit} slots, all busy)"
     phase: Phase = "Requested" if status.phase in (None, "Requested") else "Provisioning"
     status = st.transition(status, phase, Reason.QUEUED, message, now)
     conditions = mark_reconciling(status.conditions, Reason.QUEUED, message, generation=generation, now=now)
