@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from tests.unit.operator.storekit import deps, store
 
 from storefleet_operator import contract
 from storefleet_operator.store.reconciler import StoreReconciler
-from storefleet_operator.store.runtime import _deletable, change_token
+from storefleet_operator.store.runtime import StoreRuntime, _deletable, change_token
 from storefleet_operator.store.values import values_digest
 
 pytestmark = pytest.mark.unit
@@ -59,3 +60,58 @@ def test_an_unreadable_values_file_is_reported_not_raised(tmp_path: Path) -> Non
     d = deps(values_files=[tmp_path / "gone.yaml"])
     desired, error = StoreReconciler(dataclasses.replace(d)).desired(store())
     assert desired is None and error is not None and "gone.yaml" in error
+
+
+class StatusOnlyKube:
+    """Answers only what a queued store's pass may do: write its status. Any read fails the test."""
+
+    def __init__(self) -> None:
+        self.patches: list[dict[str, Any]] = []
+
+    async def patch_store_status(
+        self, namespace: str, name: str, patch: dict[str, Any], uid: str | None = None
+    ) -> None:
+        self.patches.append(patch)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"a queued store's pass must not call {name}")
+
+
+class IdleHelm:
+    """No helm command runs: what the pass asks about locks, without any helm call."""
+
+    started_at = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def in_flight(self, namespace: str, release: str) -> bool:
+        return False
+
+    def interrupted(self, namespace: str, release: str) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"a queued store's pass must not run helm {name}")
+
+
+async def test_a_queued_store_observes_nothing_and_an_unchanged_status_is_written_once() -> None:
+    kube = StatusOnlyKube()
+    d = dataclasses.replace(deps(max_concurrent_provisions=1), kube=cast(Any, kube), helm=cast(Any, IdleHelm()))
+    d.gate.acquire("tenant-alice/other")  # the only slot is busy
+    queued = store(uid="u-1")
+    reconciler = StoreReconciler(d)
+    first = await reconciler.run_pass(queued, emit=lambda _: None, deadline=100.0)
+    assert type(first.action).__name__ == "Queue" and len(kube.patches) == 1
+    again = queued.model_copy(update={"status": first.status})
+    second = await reconciler.run_pass(again, emit=lambda _: None, deadline=100.0)
+    assert type(second.action).__name__ == "Queue"
+    assert len(kube.patches) == 1, "the same status is not written twice"
+
+
+def test_notice_wakes_a_sleeping_worker_only_when_its_token_changed() -> None:
+    runtime = StoreRuntime(deps(), StoreReconciler(deps()))
+    key = "tenant-alice/shop"
+    runtime._sleeping[key] = change_token(body())
+    wake = runtime.deps.gate.wakeup(key)
+    runtime.notice({**body(), "status": {"phase": "Queued"}})
+    assert not wake.is_set(), "our own status write wakes nobody"
+    runtime.notice(body(generation=2))
+    assert wake.is_set(), "a spec change wakes the worker at once"
