@@ -18,7 +18,7 @@ from kubernetes import client, config
 from pyhelm3 import Client as HelmClient
 
 from storefleet_operator import contract
-from storefleet_operator.observability import Metrics, install_log_context
+from storefleet_operator.observability import Metrics, QuietHandlers, install_log_context
 from storefleet_operator.settings import OperatorSettings
 
 HANDLER_MODULES = (
@@ -96,6 +96,7 @@ def main() -> None:
         log_refkey="object",
     )
     install_log_context()
+    logging.getLogger("kopf.objects").addFilter(QuietHandlers(("notice_store_change",)))
     # pyhelm3 logs every helm command line at INFO; values go on stdin so nothing secret is there,
     # but one line per helm call drowns the reconcile story.
     logging.getLogger("pyhelm3").setLevel(logging.WARNING)

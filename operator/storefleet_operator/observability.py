@@ -89,6 +89,18 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class QuietHandlers(logging.Filter):
+    """Drops kopf's "Handler ... succeeded" lines for handlers that run on every watch event (the
+    worker wake-up): one log line per status write of every store is noise, and at fleet scale, work."""
+
+    def __init__(self, handlers: tuple[str, ...]) -> None:
+        super().__init__()
+        self.prefixes = tuple(f"Handler {name!r} succeeded" for name in handlers)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.getMessage().startswith(self.prefixes))
+
+
 def install_log_context(logger: logging.Logger | None = None) -> None:
     """Add the context filter to every handler of ``logger`` (the root logger by default)."""
     target = logger or logging.getLogger()

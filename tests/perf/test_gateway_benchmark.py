@@ -257,6 +257,9 @@ async def test_gateway_latency_against_the_raw_kubernetes_calls(clean_fleet: Loc
             baseline.close()
             listed = await http.get("/api/v1/stores?limit=100", headers=headers)
             assert len(listed.json()["items"]) == 100 and listed.json()["continue_token"]
+    except Exception:
+        print(f"gateway log (tail):\n{gateway.logs()[-3000:]}")
+        raise
     finally:
         gateway.stop()
     print(json.dumps({"clients": CLIENTS, "stores": STORES, **figures}, indent=2))
