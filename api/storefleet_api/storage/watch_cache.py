@@ -28,6 +28,8 @@ Key = tuple[str, str]
 WINDOW_SECONDS = 300
 """One watch request lasts this long; then it is renewed from the last resourceVersion."""
 RELIST_BACKOFF_SECONDS = 1.0
+DENIED_BACKOFF_SECONDS = 60.0
+"""Not allowed to list: say so once a minute, not every second (reads go to the API meanwhile)."""
 
 
 def _version(value: str) -> int:
@@ -105,8 +107,9 @@ class WatchCache(Generic[T]):
                 if self._stopped.is_set():
                     return
                 self._synced.clear()
+                denied = getattr(error, "status", None) == 403  # RBAC without list/watch: reads use the API
                 logger.warning("cache %s: the watch ended (%r); listing again", self._name, error)
-                time.sleep(RELIST_BACKOFF_SECONDS)
+                time.sleep(DENIED_BACKOFF_SECONDS if denied else RELIST_BACKOFF_SECONDS)
 
     def _relist(self) -> str:
         listing = self._lister(_preload_content=False)
