@@ -200,7 +200,10 @@ async def test_gateway_latency_against_the_raw_kubernetes_calls(clean_fleet: Loc
         },
     )
     gateway.start()
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    # Idle connections expire on our side before uvicorn's 5 s keep-alive closes them on its side:
+    # otherwise a phase that starts after a long baseline phase races the server's close
+    # ("Server disconnected without sending a response").
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS, keepalive_expiry=2.0)
     try:
         address = {"X-Forwarded-For": f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"}
         async with httpx.AsyncClient(base_url=gateway.url, timeout=120, limits=limits, headers=address) as http:
