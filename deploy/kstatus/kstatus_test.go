@@ -30,6 +30,8 @@ var expected = map[string]status.Status{
 	// No status yet (the operator has not seen it): cli-utils has no observedGeneration or
 	// condition to go by and calls any such object Current. Argo CD's health.lua says Progressing.
 	"new": status.CurrentStatus,
+	// spec.suspend: kstatus has no Suspended; a suspended Ready store keeps reading Current.
+	"suspended": status.CurrentStatus,
 }
 
 func load(t *testing.T, path string) *unstructured.Unstructured {

@@ -90,6 +90,11 @@ class Stall(Action):
 
 
 @dataclass(frozen=True)
+class Suspend(Action):
+    """spec.suspend is true: change nothing, say so (Suspended=True), until it is false again."""
+
+
+@dataclass(frozen=True)
 class Uninstall(Action):
     pass
 
@@ -112,6 +117,8 @@ class Finish(Action):
 def decide(s: Snapshot) -> Action:
     if s.deleting:
         return _decide_deletion(s)
+    if s.store.spec.suspend:
+        return Suspend()  # after deletion: a suspended store can still be deleted (as in Flux)
     if s.stalled:
         return Stall()  # already stalled for this generation: stay, until a spec change or retry request
     if s.namespace_state is NamespaceState.FOREIGN:
