@@ -65,6 +65,8 @@ class Reason:
     CONFIGURING_ENGINE: Final = "ConfiguringEngine"
     RETRY_REQUESTED: Final = "RetryRequested"
     DELETING: Final = "Deleting"
+    SUSPENDED: Final = "Suspended"
+    RESUMED: Final = "Resumed"
     # Done.
     SUCCEEDED: Final = "Succeeded"
     INSTALL_SUCCEEDED: Final = "InstallSucceeded"

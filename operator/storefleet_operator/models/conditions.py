@@ -19,6 +19,8 @@ from storefleet_operator.models.common import Condition, ConditionStatus
 READY: Final = "Ready"
 RECONCILING: Final = "Reconciling"
 STALLED: Final = "Stalled"
+SUSPENDED: Final = "Suspended"
+"""True while spec.suspend pauses reconciliation; absent otherwise."""
 RELEASED: Final = "Released"
 """The Helm release is installed/upgraded at the wanted values and its workloads rolled out."""
 ENGINE_CONFIGURED: Final = "EngineConfigured"
@@ -90,6 +92,17 @@ def mark_ready(
     """Converged: Ready=True; Reconciling and Stalled removed."""
     out = set_condition(conditions, READY, "True", reason, message, observed_generation=generation, now=now)
     return remove_condition(remove_condition(out, RECONCILING), STALLED)
+
+
+def mark_suspended(
+    conditions: Sequence[Condition], message: str, *, generation: int | None, now: datetime
+) -> list[Condition]:
+    """Paused by spec.suspend: Suspended=True; Reconciling removed (nothing is in progress any more).
+    Ready and Stalled keep describing the last result, as Flux does for a suspended object."""
+    out = set_condition(
+        conditions, SUSPENDED, "True", Reason.SUSPENDED, message, observed_generation=generation, now=now
+    )
+    return remove_condition(out, RECONCILING)
 
 
 def mark_stalled(

@@ -129,6 +129,14 @@ class StoreSpec(BaseModel):
         default=None,
         description="Medusa options (storefront). Only allowed when engine is medusa.",
     )
+    suspend: bool | None = Field(
+        default=None,
+        description=(
+            "true pauses reconciliation (Flux's convention): the operator changes nothing of the store "
+            "and reports condition Suspended=True until it is set back to false or removed. Deletion "
+            "still works while suspended."
+        ),
+    )
 
     @model_validator(mode="after")
     def _options_match_engine(self) -> StoreSpec:

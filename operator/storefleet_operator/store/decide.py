@@ -22,6 +22,7 @@ from storefleet_operator.store.actions.mark_ready import MarkReady
 from storefleet_operator.store.actions.publish_urls import PublishUrls
 from storefleet_operator.store.actions.queue import Queue
 from storefleet_operator.store.actions.stall import Stall
+from storefleet_operator.store.actions.suspend import Suspend
 from storefleet_operator.store.actions.uninstall import Uninstall
 from storefleet_operator.store.actions.unlock import Unlock
 from storefleet_operator.store.actions.upgrade import Upgrade
@@ -33,6 +34,8 @@ from storefleet_operator.store.snapshot import NamespaceState, ReleaseState, Sna
 def decide(s: Snapshot) -> Action:
     if s.deleting:
         return _decide_deletion(s)
+    if s.store.spec.suspend:
+        return Suspend()  # after deletion: a suspended store can still be deleted (as in Flux)
     if s.stalled:
         return Stall()  # already stalled for this generation: stay, until a spec change or retry request
     if s.namespace_state is NamespaceState.FOREIGN:

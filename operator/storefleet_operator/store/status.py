@@ -13,6 +13,7 @@ from typing import Final, Literal
 from storefleet_operator import contract
 from storefleet_operator.models import (
     STALLED,
+    SUSPENDED,
     HistoryEntry,
     Phase,
     Reason,
@@ -212,6 +213,7 @@ def begin_pass(store: Store, now: datetime) -> tuple[StoreStatus, list[Event]]:
 
     - A new requested-at value resets the failure counters (the store is retried now).
     - A new generation resets them too and makes engine setup run again (Flux: spec change resets).
+    - A store no longer suspended loses its Suspended condition (and says so in an Event).
     - A store seen for the first time enters phase Requested.
     """
     status, events = store.status, []
@@ -227,6 +229,9 @@ def begin_pass(store: Store, now: datetime) -> tuple[StoreStatus, list[Event]]:
         )
     if spec_changed(store):
         status = restart_setup(clear_failures(status))
+    if not store.spec.suspend and get_condition(status.conditions, SUSPENDED) is not None:
+        status = status.model_copy(update={"conditions": [c for c in status.conditions if c.type != SUSPENDED]})
+        events.append(normal(Reason.RESUMED, "Reconciliation resumed (spec.suspend is no longer true)"))
     if status.phase is None:
         message = "Store accepted; provisioning starts when a slot is free"
         status = transition(status, "Requested", Reason.ACCEPTED, message, now)

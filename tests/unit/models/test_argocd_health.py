@@ -1,4 +1,5 @@
-"""deploy/argocd/health.lua gives Argo CD the health a person expects for each Store state, and agrees
+"""Argo CD's health.lua (deploy/argocd/resource_customizations/storefleet.io/Store) gives the health a
+person expects for each Store state, and agrees
 with the Python kstatus summary the gateway and operator use.
 
 Runs the script in a real Lua interpreter (Debian's lua5.4; Argo CD embeds gopher-lua, Lua 5.1, and
@@ -15,14 +16,15 @@ from typing import Any
 import pytest
 import yaml
 
-from storefleet_operator.models import Condition, summarize
+from storefleet_operator.models import Condition, Store, summarize
 
 pytestmark = pytest.mark.unit
 
-ARGOCD = Path(__file__).resolve().parents[3] / "deploy" / "argocd"
+ARGOCD = Path(__file__).resolve().parents[3] / "deploy" / "argocd" / "resource_customizations" / "storefleet.io/Store"
 CASES = yaml.safe_load((ARGOCD / "health_test.yaml").read_text(encoding="utf-8"))["tests"]
 LUA = next((found for name in ("lua5.4", "lua5.3", "lua") if (found := shutil.which(name))), None)
 # Argo CD's own view of each kstatus status.
+ACTIVE = [c for c in CASES if c["healthStatus"]["status"] != "Suspended"]
 ARGO_HEALTH = {"Terminating": "Progressing", "InProgress": "Progressing", "Failed": "Degraded", "Current": "Healthy"}
 
 
@@ -64,7 +66,8 @@ def test_health_lua_reports_the_expected_status_and_message(case: dict[str, Any]
     assert run_health(load(case)) == (case["healthStatus"]["status"], case["healthStatus"]["message"])
 
 
-@pytest.mark.parametrize("case", CASES, ids=[Path(c["inputPath"]).stem for c in CASES])
+# kstatus has no Suspended (a suspended store reads its last result; deploy/kstatus checks that).
+@pytest.mark.parametrize("case", ACTIVE, ids=[Path(c["inputPath"]).stem for c in ACTIVE])
 def test_python_kstatus_summary_agrees_with_the_expected_argo_health(case: dict[str, Any]) -> None:
     obj = load(case)
     status = obj.get("status", {})
@@ -78,7 +81,7 @@ def test_python_kstatus_summary_agrees_with_the_expected_argo_health(case: dict[
 
 
 def test_every_argo_health_outcome_is_covered() -> None:
-    assert {c["healthStatus"]["status"] for c in CASES} == {"Progressing", "Degraded", "Healthy"}
+    assert {c["healthStatus"]["status"] for c in CASES} == {"Progressing", "Degraded", "Healthy", "Suspended"}
 
 
 def test_health_lua_avoids_syntax_gopher_lua_lacks() -> None:
@@ -86,3 +89,10 @@ def test_health_lua_avoids_syntax_gopher_lua_lacks() -> None:
     code = "\n".join(line.split("--", 1)[0] for line in lines)  # comments may mention anything
     for construct in ("//", "goto ", "utf8.", "<const>", "<close>", "&", "|", "~ "):
         assert construct not in code, construct
+
+
+@pytest.mark.parametrize("path", sorted((ARGOCD / "testdata").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_case_is_a_store_the_models_accept(path: Path) -> None:
+    # The same objects feed deploy/kstatus (cli-utils) and health.lua: they must be real Store shapes.
+    obj = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
+    Store.model_validate(obj)

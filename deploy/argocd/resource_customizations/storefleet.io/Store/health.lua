@@ -1,5 +1,6 @@
 -- Argo CD health check for storefleet.io/Store.
 -- Follows kstatus (cli-utils) and storefleet_operator.models.conditions: deletion first, then the
+-- suspension (spec.suspend, Argo CD's Suspended), then the
 -- generation check, then Stalled (Degraded), then Ready (Healthy); anything else is Progressing.
 -- Argo CD runs this in gopher-lua (Lua 5.1): no integer division, goto or utf8 library here.
 local hs = {}
@@ -32,6 +33,16 @@ end
 if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
   hs.status = "Progressing"
   hs.message = "Pending deletion"
+  return hs
+end
+
+-- spec.suspend (Flux's convention): the operator changes nothing until it is false again.
+if obj.spec ~= nil and obj.spec.suspend == true then
+  hs.status = "Suspended"
+  hs.message = "Reconciliation is suspended (spec.suspend: true); set it to false to resume"
+  if obj.status ~= nil then
+    hs.message = describe(condition(obj.status.conditions, "Suspended"), hs.message)
+  end
   return hs
 end
 

@@ -1,0 +1,3 @@
+-- Resume reconciliation: spec.suspend back to false; the operator carries on where it stopped.
+obj.spec.suspend = false
+return obj
