@@ -101,6 +101,11 @@ def cgroup_dirs(name: str) -> list[Path]:
     return [d / name.lstrip("/") for d in CGROUP_BASE.iterdir() if (d / name.lstrip("/")).is_dir()]
 
 
+def cgroups_named(prefix: str) -> list[Path]:
+    """Top-level cgroups in any hierarchy whose name starts with ``prefix`` (leak checks)."""
+    return [c for d in CGROUP_BASE.iterdir() if d.is_dir() for c in d.glob(f"{prefix}*") if c.is_dir()]
+
+
 def processes_naming(marker: str) -> list[int]:
     pids = []
     for proc in Path("/proc").iterdir():
@@ -200,6 +205,24 @@ def remove_new_empty_tables(before: frozenset[str], ours: tuple[str, ...]) -> No
                 run("nft", "delete", "table", family, name)
 
 
+V1_CONTROLLERS = ("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd",
+                  "hugetlb", "net_cls", "net_prio", "perf_event")
+
+
+def make_cgroups(name: str) -> None:
+    """Create cgroup ``name`` in every mounted v1 hierarchy (the kubelet requires its cgroupRoot to
+    exist); cpuset children start empty, so copy the parent's cpus and mems."""
+    for controller in V1_CONTROLLERS:
+        top = CGROUP_BASE / controller
+        if not top.is_dir():
+            continue
+        path = top / name.lstrip("/")
+        path.mkdir(exist_ok=True)
+        if controller == "cpuset":
+            for knob in ("cpuset.cpus", "cpuset.mems"):
+                (path / knob).write_text((top / knob).read_text())
+
+
 def remove_cgroups(name: str) -> list[Path]:
     """rmdir the cgroup ``name`` in every v1 hierarchy, children first (they must be empty of tasks)."""
     removed = []
@@ -211,3 +234,29 @@ def remove_cgroups(name: str) -> list[Path]:
             top.rmdir()
             removed.append(top)
     return removed
+
+
+def _listening_unix_paths() -> set[str]:
+    lines = Path("/proc/net/unix").read_text().splitlines()[1:]
+    return {parts[-1] for parts in (line.split() for line in lines) if len(parts) >= 8}
+
+
+def remove_unused_files(directory: Path, *, keep_dir: bool) -> None:
+    """Remove what containerd 1.6 and libcni leave in host directories their config cannot move
+    (/run/containerd/s shim sockets, /var/lib/cni/results caches): files no live socket uses and
+    CNI results of our network; then the directories that became empty (unless ``keep_dir``). Another
+    containerd on this host (an image build) keeps its live sockets."""
+    if not directory.is_dir():
+        return
+    live = _listening_unix_paths()
+    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            if path.is_dir():
+                path.rmdir()  # only when empty
+            elif path.is_socket() and str(path) not in live:
+                path.unlink()
+            elif path.parent.name == "results" and path.name.startswith("storefleet-"):
+                path.unlink()
+    if not keep_dir:
+        with contextlib.suppress(OSError):
+            directory.rmdir()

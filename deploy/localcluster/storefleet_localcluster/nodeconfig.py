@@ -73,7 +73,7 @@ class NodePaths:
     @property
     def cgroup_root(self) -> str:
         """The cgroup (in every v1 hierarchy) holding all pods, named after the run so stop removes it."""
-        return "/storefleet-" + self.root.parent.name
+        return "/" + self.root.parent.name  # the run dir's name: storefleet-XXXXXXXX
 
 
 def containerd_config(paths: NodePaths, sandbox_image: str) -> str:
@@ -276,7 +276,7 @@ def cluster_objects() -> list[dict[str, Any]]:
         "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
         "metadata": {"name": "kube-dns-node", "namespace": "kube-system",
                      "labels": {"kubernetes.io/service-name": "kube-dns",
-                                "endpointslice.kubernetes.io/managed-by": "storefleet.io/realnode"}},
+                                "endpointslice.kubernetes.io/managed-by": "storefleet-realnode"}},
         "addressType": "IPv4",
         "endpoints": [{"addresses": [GATEWAY_IP], "conditions": {"ready": True},
                        "nodeName": nodekinds.REAL_NODE_NAME}],

@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -103,6 +102,7 @@ class RealNode:
         (p.cni_conf_dir / "10-storefleet.conflist").write_text(json.dumps(nodeconfig.cni_conflist(p), indent=1))
         resolv = p.root / "resolv.conf"
         resolv.write_text(f"nameserver {GATEWAY_IP}\n")
+        hoststate.make_cgroups(p.cgroup_root)
         self._write("containerd.toml", nodeconfig.containerd_config(p, sandbox_image))
         self._spawn("containerd", "/usr/bin/containerd", ["--config", str(p.root / "containerd.toml")])
         self._wait(lambda: p.containerd_socket.exists(), "containerd socket", deadline)
@@ -167,8 +167,7 @@ class RealNode:
         hoststate.run("nft", "delete", "table", "inet", nodeconfig.NETPOL_TABLE)
         hoststate.remove_new_empty_tables(frozenset(before.nft_tables), (nodeconfig.NETPOL_TABLE,))
         for d in HOST_DIRS:
-            if d not in self.host_dirs_before and d.exists():
-                shutil.rmtree(d, ignore_errors=True)
+            hoststate.remove_unused_files(d, keep_dir=d in self.host_dirs_before)
         if self.kernel is not None:
             self.kernel.restore()
 
@@ -192,10 +191,11 @@ class RealNode:
         c.kubectl("cordon", self.name, check=False)
         c.kubectl("delete", "pods", "-A", f"--field-selector=spec.nodeName={self.name}", "--grace-period=0",
                   "--force", "--wait=false", check=False)
+        # The kubelet stops each sandbox (and runs CNI DEL, freeing its veth and address) before its
+        # task ends; dead container records stay in containerd's root, which goes with the run dir.
         deadline = time.monotonic() + 45
         while time.monotonic() < deadline:
-            out = self.ctr("containers", "list", "-q").stdout.split()
-            if not out:
+            if "RUNNING" not in self.ctr("tasks", "list").stdout:
                 return
             time.sleep(0.5)
 
