@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from tests.realnode import nodekit
 from tests.realnode.conftest import start_real_cluster
 
@@ -54,7 +53,3 @@ def test_stop_leaves_nothing_on_the_host(tmp_path: Path) -> None:
     lock.release()
     shutil.rmtree(run_dir, ignore_errors=True)
 
-
-@pytest.mark.parametrize("name", ["kernel.panic", "kernel.panic_on_oops", "vm.overcommit_memory"])
-def test_kubelet_sysctls_are_recorded(name: str) -> None:
-    assert name in hoststate.SYSCTLS
