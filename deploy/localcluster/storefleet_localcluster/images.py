@@ -43,7 +43,7 @@ __all__ = [
 
 # Everything a Medusa store with its storefront runs (base also serves the chart's helm-test pod),
 # plus MariaDB for a WooCommerce store whose WordPress image comes from elsewhere.
-ALL_ROLES = ("base", "pause", "postgres", "mariadb", "nginx", "medusa", "storefront")
+ALL_ROLES = ("base", "pause", "medusa", "postgres", "nginx", "storefront", "mariadb")
 MEDUSA_STORE_ROLES = ("base", "pause", "postgres", "nginx", "medusa", "storefront")
 VALUES_FILE = "values-localimages.yaml"
 # The database images run as uid/gid 999, like the upstream Debian-based postgres and mariadb.

@@ -252,4 +252,4 @@ def default_specs(repo_root: Path, node_binary: Path) -> tuple[ImageSpec, ...]:
             parent_args=(("NODE_IMAGE", "base"), ("NGINX_IMAGE", "nginx")),
         ),
     )
-    return (base, pause, postgres, mariadb, nginx, medusa, storefront)
+    return (base, pause, medusa, postgres, nginx, storefront, mariadb)
