@@ -62,7 +62,7 @@ def test_service_cluster_ip_reaches_the_pod_through_kube_proxy(
     ns_b, _ = server
     assert nodekit.can_fetch(realnode_cluster, client_c, "client", f"http://web.{ns_b}/index.html")
     cluster_ip = realnode_cluster.kubectl("get", "svc", "-n", ns_b, "web", "-o", "jsonpath={.spec.clusterIP}").stdout
-    with urllib.request.urlopen(f"http://{cluster_ip}/index.html", timeout=5) as resp:  # noqa: S310 - from the host
+    with urllib.request.urlopen(f"http://{cluster_ip}/index.html", timeout=5) as resp:
         assert resp.read() == b"ok\n"
     # Hairpin: the Pod reaches itself through its own Service.
     assert nodekit.can_fetch(realnode_cluster, ns_b, "web", "http://web/index.html")
@@ -104,7 +104,7 @@ def test_network_policy_denies_and_allows_for_real(
 def test_egress_policy_limits_what_a_pod_may_open(
     realnode_cluster: LocalCluster, server: tuple[str, str], realnode_images: dict[str, str]
 ) -> None:
-    ns_b, ip = server
+    _, ip = server
     ns = nodekit.namespace(realnode_cluster, "node-egress")
     nodekit.apply(realnode_cluster, nodekit.client_pod("client", ns, realnode_images["probe"]), {
         "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
@@ -132,7 +132,7 @@ def test_ingress_serves_a_host_on_loopback_through_traefik(
     url = f"http://127.0.0.1:{realnode_cluster.real_node.ingress_port}/index.html"
 
     def served() -> bool:
-        request = urllib.request.Request(url, headers={"Host": f"{ns_b}.localhost"})  # noqa: S310
+        request = urllib.request.Request(url, headers={"Host": f"{ns_b}.localhost"})
         try:
             with urllib.request.urlopen(request, timeout=3) as resp:  # noqa: S310
                 return bool(resp.read() == b"ok\n")

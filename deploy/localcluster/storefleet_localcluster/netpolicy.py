@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"loaded ruleset ({script.count(' chain ')} chains)", flush=True)
                 else:
                     print(f"nft refused the ruleset: {done.stderr}\n{script}", file=sys.stderr, flush=True)
-        except Exception as exc:  # noqa: BLE001 - an API hiccup must not end enforcement; retry
+        except Exception as exc:
             print(f"policy sync failed: {exc}", file=sys.stderr, flush=True)
         time.sleep(args.interval)
 

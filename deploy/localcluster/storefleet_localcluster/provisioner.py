@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     while True:
         try:
             sync_once(core, args.node, args.root)
-        except Exception as exc:  # noqa: BLE001 - keep serving claims across apiserver hiccups
+        except Exception as exc:
             print(f"provisioning pass failed: {exc}", file=sys.stderr, flush=True)
         time.sleep(1.0)
 

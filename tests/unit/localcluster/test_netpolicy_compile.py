@@ -49,7 +49,8 @@ CASES = {
         ["ip saddr 10.244.128.5 jump egress_",
          "ip daddr 10.244.128.0/24 ip daddr != { 10.244.128.7/32 } meta l4proto udp th dport 53-60 return"], []),
     "pod-selector-is-namespace-local": (
-        [_policy("b", {"podSelector": {}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "client"}}}]}]})],
+        [_policy("b", {"podSelector": {},
+                       "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "client"}}}]}]})],
         ["jump ingress_"], ["ip saddr 10.244.128.5"]),
 }
 
