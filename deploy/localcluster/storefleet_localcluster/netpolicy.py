@@ -19,7 +19,6 @@ pod bridge that would leave through another interface: pod networks never route 
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import time
@@ -167,12 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     loaded = ""
     while True:
         try:
-            pods = core.list_pod_for_all_namespaces(field_selector=f"spec.nodeName={args.node}",
-                                                    _preload_content=False)
-            nss = core.list_namespace(_preload_content=False)
-            pols = net.list_network_policy_for_all_namespaces(_preload_content=False)
-            script = compile_ruleset(json.loads(pods.data)["items"], json.loads(nss.data)["items"],
-                                     json.loads(pols.data)["items"])
+            plain = api.sanitize_for_serialization  # camelCase dicts, as the API serves them
+            pods = plain(core.list_pod_for_all_namespaces(field_selector=f"spec.nodeName={args.node}"))
+            nss = plain(core.list_namespace())
+            pols = plain(net.list_network_policy_for_all_namespaces())
+            script = compile_ruleset(pods["items"], nss["items"], pols["items"])
             if script != loaded:
                 done = subprocess.run(["nft", "-f", "-"], input=script, text=True, capture_output=True, check=False)
                 if done.returncode == 0:

@@ -44,7 +44,7 @@ def volume_for(claim: dict[str, Any], node: str, directory: Path) -> dict[str, A
 
 
 def sync_once(core: Any, node: str, root: Path) -> None:
-    from kubernetes.client.rest import ApiException
+    from kubernetes.client.exceptions import ApiException
 
     for claim in core.list_persistent_volume_claim_for_all_namespaces().to_dict()["items"]:
         meta, spec = claim["metadata"], claim["spec"]
