@@ -137,6 +137,9 @@ class RealNode:
         if traefik.exists():
             self._wait(lambda: _port_open("127.0.0.1", self.ingress_port), "Traefik's entry point", deadline)
         self._wait(lambda: _port_open(GATEWAY_IP, 53), "CoreDNS on the bridge", deadline)
+        # Policies are enforced from the first Pod on: wait for the engine's first ruleset.
+        self._wait(lambda: hoststate.run("nft", "list", "table", "inet", nodeconfig.NETPOL_TABLE).returncode == 0,
+                   "the NetworkPolicy engine's nftables table", deadline)
 
     def stop(self) -> None:
         """Drain, stop, and remove everything this node made; restore kernel settings; free the lock."""
