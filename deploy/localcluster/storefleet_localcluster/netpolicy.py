@@ -12,8 +12,8 @@ sender's egress and the receiver's ingress to allow it. Peers are podSelector / 
 ipBlock (with except); ports may be numbers, ranges (endPort) or names resolved against the Pod.
 Enforced in the ``forward`` hook on new connections between pods (bridged traffic reaches it through
 br_netfilter); traffic from and to the node itself (kubelet probes, Traefik, CoreDNS on the bridge
-address) is not filtered, as the API allows for node traffic. The same table drops anything from the
-pod bridge that would leave through another interface: pod networks never route off the machine.
+address) is not filtered, as the API allows for node traffic. The same table drops anything a pod sends
+to an address outside the pod range that the host would forward: pod networks never route off the machine.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 import time
 from typing import Any
 
-from .nodeconfig import BRIDGE, NETPOL_TABLE
+from .nodeconfig import NETPOL_TABLE, NODE_POD_CIDR
 
 Obj = dict[str, Any]
 
@@ -138,7 +138,9 @@ def compile_ruleset(pods: list[Obj], namespaces: list[Obj], policies: list[Obj])
     ingress = [j for j in jumps if "jump ingress_" in j]
     forward = [
         "    type filter hook forward priority -5; policy accept;",
-        f'    iifname "{BRIDGE}" oifname != "{BRIDGE}" drop',
+        # Never off the machine: bridged packets show the bridge port (a veth) as their interfaces
+        # here, so judge by address: from a pod, forwarded, not to a pod = leaving.
+        f"    ip saddr {NODE_POD_CIDR} ip daddr != {NODE_POD_CIDR} drop",
         "    ct state established,related accept",
         *egress, *ingress,
     ]
