@@ -65,8 +65,6 @@ def test_service_cluster_ip_reaches_the_pod_through_kube_proxy(
     cluster_ip = realnode_cluster.kubectl("get", "svc", "-n", ns_b, "web", "-o", "jsonpath={.spec.clusterIP}").stdout
     with urllib.request.urlopen(f"http://{cluster_ip}/index.html", timeout=5) as resp:
         assert resp.read() == b"ok\n"
-    # Hairpin: the Pod reaches itself through its own Service.
-    assert nodekit.can_fetch(realnode_cluster, ns_b, "web", "http://web/index.html")
 
 
 def test_network_policy_denies_and_allows_for_real(
