@@ -14,6 +14,7 @@ reaches the recording simulators in deploy/localcluster/fakebin (README, "Limits
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 import signal
@@ -109,6 +110,8 @@ Press Ctrl-C to stop.""", flush=True)
 def _real_node_images() -> images.LocalImages | None:
     """The Medusa store images when this host can run a real node, else None (kwok only, and why)."""
     reason = realnode.unavailable_reason()
+    if reason is None and os.environ.get("STOREFLEET_DEV_REAL_NODE", "1") == "0":
+        reason = "STOREFLEET_DEV_REAL_NODE=0"
     if reason is None and not toolchain.node_is_complete():
         reason = "the real node's binaries are not built (make toolchain)"
     if reason is not None:
