@@ -51,7 +51,7 @@ version_of() {
 
 want_version() {
   case $1 in
-    kube-*|kubectl) echo "$K8S_VERSION" ;;
+    kube-*|kubelet|kubectl) echo "$K8S_VERSION" ;;
     etcd) echo "$ETCD_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
     helm) echo "$HELM_VERSION" ;;
