@@ -15,6 +15,13 @@ SOCKET=/run/mysqld/mysqld.sock
 if [ "${1:0:1}" = "-" ]; then
   set -- mariadbd "$@"
 fi
+# A runtime that mounts a fresh tmpfs on /run (ctr does, Kubernetes does not) hides /run/mysqld.
+if [ "$(id -u)" != 0 ] && { ! mkdir -p /run/mysqld 2>/dev/null || [ ! -w /run/mysqld ]; }; then
+  SOCKET=/tmp/mysqld.sock
+  if [ "$1" = mariadbd ]; then
+    set -- "$@" --socket="$SOCKET"
+  fi
+fi
 
 if [ "$1" = mariadbd ] && [ "$(id -u)" = 0 ]; then
   chown mysql:mysql "$DATADIR"
