@@ -90,18 +90,16 @@ class PrivateContainerd:
         args = ["run", "--env-file", str(env_file), "--with-ns", f"network:/var/run/netns/{netns}"]
         for mount in mounts:
             args += ["--mount", mount]
-        args += ["-d"] if detach else ["--rm"]
+        args += ["-d", "--log-uri", f"file://{self.root}/{name}.log"] if detach else ["--rm"]
         return self.ctr(*args, ref, name, *argv, check=not detach)
 
     def remove(self, name: str) -> None:
         self.ctr("task", "kill", "--signal", "SIGKILL", name, check=False)
-        for _ in range(50):
-            if self.ctr("task", "delete", name, check=False).returncode == 0 or "not found" in (
-                self.ctr("task", "ls", check=False).stdout
-            ):
+        deadline = time.monotonic() + 20
+        while self.ctr("task", "delete", name, check=False).returncode != 0 and time.monotonic() < deadline:
+            if name not in self.ctr("task", "list", "--quiet", check=False).stdout.split():
                 break
-            time.sleep(0.2)
-        self.ctr("task", "delete", "--force", name, check=False)
+            time.sleep(0.3)
         self.ctr("container", "delete", name, check=False)
 
     def stop(self) -> None:
