@@ -111,7 +111,7 @@ def build_debian(recipe: DebianRecipe, ref: str, work: Path, deb_cache: Path, lo
         *(f"--dpkgopt={opt}" for opt in DPKG_EXCLUDES),
         # Downloaded .debs are kept between builds (mmdebstrap's documented cache idiom), so a rebuild
         # of one image fetches only what changed upstream.
-        "--skip=download/empty",
+        "--skip=download/empty", "--skip=essential/unlink",
         '--setup-hook=mkdir -p "$1/var/cache/apt/archives/"',
         f"--setup-hook=sync-in {deb_cache} /var/cache/apt/archives/",
         *(f"--essential-hook={hook}" for hook in _user_hook(recipe)),
