@@ -154,7 +154,12 @@ def build_dockerfile(
     """``buildah bud`` of a project Dockerfile; RUN steps run in runc with no network (none needs it)."""
     with tempfile.TemporaryDirectory() as tmp:
         iid = Path(tmp) / "iid"
+        # The staged contexts hold exactly what the build copies; the Dockerfile's own .dockerignore
+        # (written for upstream builds, it leaves prebuilt outputs out) must not apply to them.
+        no_ignores = Path(tmp) / "ignore"
+        no_ignores.write_text("")
         argv = ["buildah", "bud", "--layers=false", "--network=none", "--pull=never", "--iidfile", str(iid)]
+        argv += ["--ignorefile", str(no_ignores)]
         for key, value in build_args.items():
             argv += ["--build-arg", f"{key}={value}"]
         for key, value in labels.items():
