@@ -165,13 +165,13 @@ def build_local_images(
     if node is None:
         raise RuntimeError("node is not on PATH: the local base image carries the host's Node.js 20")
     specs = default_specs(repo_root, Path(node).resolve())
-    wanted = _with_parents(specs, roles)
+    wanted = roles_with_parents(specs, roles)
     chosen = [spec for spec in specs if spec.role in wanted]
     built = build_all(chosen, cache, repo_root, BuildahBackend(repo_root, cache), rebuild=rebuild, progress=progress)
     return LocalImages(images=built, values_file=write_values_file(built, cache / VALUES_FILE))
 
 
-def _with_parents(specs: Sequence[ImageSpec], roles: Sequence[str]) -> set[str]:
+def roles_with_parents(specs: Sequence[ImageSpec], roles: Sequence[str]) -> set[str]:
     by_role = {spec.role: spec for spec in specs}
     unknown = sorted(set(roles) - by_role.keys())
     if unknown:
