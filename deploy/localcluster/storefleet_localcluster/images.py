@@ -85,7 +85,9 @@ class BuildahBackend:
         labels = {"org.opencontainers.image.title": f"storefleet {spec.name}", "io.storefleet.role": spec.role}
         recipe = spec.recipe
         if isinstance(recipe, DebianRecipe):
-            return builders.build_debian(recipe, ref, work, self.cache_dir / "debs", log, labels)
+            debs, trees = self.cache_dir / "debs", self.cache_dir / "rootfs"
+            rootfs = builders.debian_rootfs(recipe, spec.role, trees, debs, log)
+            return builders.build_debian(recipe, ref, rootfs, log, labels)
         if isinstance(recipe, StaticRecipe):
             return builders.build_static(recipe, ref, work, log, labels)
         if recipe.context == "medusa":
