@@ -124,7 +124,7 @@ def debian_rootfs(recipe: DebianRecipe, role: str, rootfs_cache: Path, deb_cache
     rootfs = rootfs_cache / f"{role}-{_rootfs_key(options)}.tar"
     if rootfs.is_file():
         return rootfs
-    partial = rootfs.with_suffix(".partial.tar")
+    partial = rootfs.with_name(rootfs.name + ".partial")  # not matched by the pruning glob below
     argv = [
         "mmdebstrap", *options,
         # Downloaded .debs are kept between builds (mmdebstrap's documented cache idiom), so a rebuild
