@@ -10,6 +10,14 @@ set -euo pipefail
 # real Medusa backend the storefront and recipe tests run against (started on loopback by the tests
 # in a throwaway data directory, never as a system service).
 PACKAGES=(ca-certificates lua5.4 chromium fonts-dejavu-core postgresql-15)
+# The real node (root + Linux only; deploy/localcluster/storefleet_localcluster/realnode.py): a
+# container runtime (containerd + runc; crun cannot run on this cgroup v1/v2 hybrid), the CNI
+# reference plugins in /usr/lib/cni, iptables/conntrack for kube-proxy, nftables for the
+# NetworkPolicy engine, mmdebstrap/buildah to build the node's images without a registry, and
+# busybox-static for the node tier's small probe images (tests/realnode).
+if [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ]; then
+  PACKAGES+=(containerd runc containernetworking-plugins iptables conntrack nftables mmdebstrap buildah busybox-static)
+fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
