@@ -22,6 +22,9 @@ RELEASED: Final = "Released"
 """The Helm release is installed/upgraded at the wanted values and its workloads rolled out."""
 ENGINE_CONFIGURED: Final = "EngineConfigured"
 """Engine setup (WooCommerce/Medusa bootstrap) completed for the current recipe version."""
+SIMULATED: Final = "Simulated"
+"""True when the store's pods were scheduled on a simulated node (kwok): they never run, so nothing is
+served. Set from where the pods landed, never from the engine."""
 NAMESPACE_READY: Final = "NamespaceReady"
 """Tenant: its namespace, quota and RBAC exist."""
 
@@ -39,6 +42,9 @@ class Reason:
     CONFIGURING_ENGINE: Final = "ConfiguringEngine"
     RETRY_REQUESTED: Final = "RetryRequested"
     DELETING: Final = "Deleting"
+    # Where the pods run (Simulated condition).
+    SIMULATED_NODE: Final = "SimulatedNode"
+    REAL_NODES: Final = "RealNodes"
     # Done.
     SUCCEEDED: Final = "Succeeded"
     INSTALL_SUCCEEDED: Final = "InstallSucceeded"

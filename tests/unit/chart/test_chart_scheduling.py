@@ -1,7 +1,8 @@
 """Per-engine scheduling: every pod of an engine carries that engine's nodeSelector/tolerations/affinity.
 
 values-realnode.yaml uses it to run Medusa on the real node and pin WooCommerce to the simulated (kwok)
-node; the operator then reads where the pods landed to mark a store simulated.
+node (the labels and taint of storefleet_localcluster.nodekinds); the operator then reads where the pods
+landed to mark a store simulated.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from typing import Any
 import pytest
 from tests.unit.chart.chartkit import CHART, PROFILES, of_kind, operator_values, pod_spec, render, workloads
 
+from storefleet_localcluster import nodekinds
+
 pytestmark = pytest.mark.unit
 
 REALNODE = (*PROFILES["local"], CHART / "values-realnode.yaml")
-SIMULATED_TOLERATION = {"key": "storefleet.io/simulated", "operator": "Equal", "value": "true", "effect": "NoSchedule"}
 
 
 def pods(engine: str, files: tuple[Any, ...], **extra: Any) -> list[dict[str, Any]]:
@@ -33,15 +35,15 @@ def test_on_the_real_node_setup_woocommerce_pods_are_pinned_to_the_simulated_nod
     specs = pods("woocommerce", REALNODE)
     assert len(specs) == 3  # wordpress, mariadb, the helm test pod
     for spec in specs:
-        assert spec["nodeSelector"] == {"storefleet.io/simulated": "true"}
-        assert spec["tolerations"] == [SIMULATED_TOLERATION]
+        assert spec["nodeSelector"] == nodekinds.simulated_node_selector()
+        assert spec["tolerations"] == [nodekinds.simulated_toleration()]
 
 
 def test_on_the_real_node_setup_medusa_pods_only_run_on_real_nodes() -> None:
     specs = pods("medusa", REALNODE)
     assert len(specs) == 4  # medusa, postgres, storefront, the helm test pod
     for spec in specs:
-        assert spec["nodeSelector"] == {"storefleet.io/simulated": "false"}
+        assert spec["nodeSelector"] == nodekinds.real_node_selector()
         assert "tolerations" not in spec
 
 

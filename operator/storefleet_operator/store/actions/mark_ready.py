@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storefleet_operator.models import READY, Reason, Store, StoreStatus, get_condition, mark_ready
+from storefleet_operator.store import placement
 from storefleet_operator.store import status as st
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass
 from storefleet_operator.store.decide import MarkReady
@@ -22,7 +23,8 @@ def already_ready(store: Store, status: StoreStatus) -> bool:
 
 def ready_message(status: StoreStatus) -> str:
     where = f" at {status.url}" if status.url else ""
-    return f"Store is ready{where}"
+    simulated = f" (simulated: {placement.SIMULATED_MESSAGE})" if status.simulated else ""
+    return f"Store is ready{where}{simulated}"
 
 
 def ready(status: StoreStatus, *, generation: int | None, now: datetime) -> StoreStatus:
