@@ -47,6 +47,8 @@ system-deps:
 toolchain:
 	@command -v go >/dev/null || { echo "Go 1.26 is needed to build the local control plane toolchain"; exit 1; }
 	bash deploy/toolchain/build.sh >/dev/null
+	@# The real node's binaries only where a real node can run (root, Linux); see realnode.py.
+	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then bash deploy/toolchain/build.sh node >/dev/null; fi
 
 .PHONY: deps
 deps: system-deps python-deps toolchain

@@ -10,6 +10,10 @@ set -euo pipefail
 # real Medusa backend the storefront and recipe tests run against (started on loopback by the tests
 # in a throwaway data directory, never as a system service).
 PACKAGES=(ca-certificates lua5.4 chromium fonts-dejavu-core postgresql-15)
+# The real node's images are built here without Docker or a registry (storefleet_localcluster.images):
+# mmdebstrap makes Debian trees from the host's own apt sources, buildah turns them and the project's
+# Dockerfiles into OCI archives, gcc -static builds the pause program, ctr imports them.
+PACKAGES+=(mmdebstrap buildah runc containerd gcc libc6-dev)
 # The real node (root + Linux only; deploy/localcluster/storefleet_localcluster/realnode.py): a
 # container runtime (containerd + runc; crun cannot run on this cgroup v1/v2 hybrid), the CNI
 # reference plugins in /usr/lib/cni, iptables/conntrack for kube-proxy, nftables for the

@@ -9,6 +9,9 @@
 # and kwok-stages/ (kwok's stage YAMLs, copied from the module zip).
 # A warm cache builds nothing. Binaries already on PATH at the pinned version are linked instead.
 #
+# `build.sh node` builds the real node's binaries instead (kubelet, kube-proxy, CoreDNS, Traefik) into
+# a directory of their own and prints that one.
+#
 # Environment: STOREFLEET_CACHE (default ~/.cache/storefleet), STOREFLEET_TOOLCHAIN_FORCE=1 to rebuild.
 set -euo pipefail
 
@@ -16,7 +19,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 CACHE=${STOREFLEET_CACHE:-$HOME/.cache/storefleet}
-DIR="$CACHE/toolchain/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION-helm-$HELM_VERSION"
+TARGET=${1:-control-plane}
+if [ "$TARGET" = node ]; then
+  DIR="$CACHE/toolchain/node-k8s-$K8S_VERSION-coredns-$COREDNS_VERSION-traefik-$TRAEFIK_VERSION"
+else
+  DIR="$CACHE/toolchain/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION-helm-$HELM_VERSION"
+fi
 BIN="$DIR/bin"
 mkdir -p "$BIN"
 
@@ -29,8 +37,10 @@ log() { echo "toolchain: $*" >&2; }
 version_of() {
   local name=$1 path=$2
   case $name in
-    kube-apiserver|kube-controller-manager|kube-scheduler)
+    kube-apiserver|kube-controller-manager|kube-scheduler|kubelet|kube-proxy)
       "$path" --version 2>/dev/null | sed -n 's/^Kubernetes v//p' ;;
+    coredns) "$path" -version 2>/dev/null | sed -n 's/^CoreDNS-//p' | head -1 ;;
+    traefik) "$path" version 2>/dev/null | sed -n 's/^Version: *//p' ;;
     kubectl) "$path" version --client -o json 2>/dev/null \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"].lstrip("v"))' 2>/dev/null ;;
     etcd) "$path" --version 2>/dev/null | sed -n 's/^etcd Version: //p' ;;
@@ -45,6 +55,8 @@ want_version() {
     etcd) echo "$ETCD_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
     helm) echo "$HELM_VERSION" ;;
+    coredns) echo "$COREDNS_VERSION" ;;
+    traefik) echo "$TRAEFIK_VERSION" ;;
   esac
 }
 
@@ -77,8 +89,8 @@ check() {
   fi
 }
 
-build_k8s() {
-  local minor ld p tmp
+k8s_ldflags() {
+  local minor ld p
   minor=$(echo "$K8S_VERSION" | cut -d. -f2)
   ld="-s -w"
   # The same version variables upstream's hack/lib/version.sh sets; without them /version reports
@@ -87,11 +99,16 @@ build_k8s() {
     ld+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
     ld+=" -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.buildDate=2026-01-01T00:00:00Z"
   done
+  echo "$ld"
+}
+
+build_k8s() {  # build_k8s CMD... (from the k8s tools module)
+  local ld tmp c pkgs=()
+  ld=$(k8s_ldflags)
+  for c in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
   tmp=$(mktemp -d "$DIR/.build.XXXXXX")
-  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v$K8S_VERSION (slow when cold)"
-  (cd "$HERE/k8s" && go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ld" -o "$tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+  log "building $* v$K8S_VERSION (slow when cold)"
+  (cd "$HERE/k8s" && go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ld" -o "$tmp/" "${pkgs[@]}")
   mv "$tmp"/* "$BIN/" && rmdir "$tmp"
 }
 
@@ -103,9 +120,25 @@ build_one() {  # build_one MODULE_DIR NAME PACKAGE LDFLAGS
   mv "$tmp/$2" "$BIN/$2" && rmdir "$tmp"
 }
 
+if [ "$TARGET" = node ]; then
+  need_k8s=0
+  for n in kubelet kube-proxy; do have "$n" || need_k8s=1; done
+  if [ $need_k8s = 1 ]; then build_k8s kubelet kube-proxy; fi
+  for n in kubelet kube-proxy; do check "$n"; done
+  # CoreDNS's default plugin set (core/plugin) includes the kubernetes plugin.
+  have coredns || build_one coredns coredns github.com/coredns/coredns \
+    "-s -w -X github.com/coredns/coredns/coremain.GitCommit=v$COREDNS_VERSION"
+  check coredns
+  have traefik || build_one traefik traefik github.com/traefik/traefik/v3/cmd/traefik \
+    "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION"
+  check traefik
+  echo "$DIR"
+  exit 0
+fi
+
 need_k8s=0
 for n in kube-apiserver kube-controller-manager kube-scheduler kubectl; do have "$n" || need_k8s=1; done
-if [ $need_k8s = 1 ]; then build_k8s; fi
+if [ $need_k8s = 1 ]; then build_k8s kube-apiserver kube-controller-manager kube-scheduler kubectl; fi
 for n in kube-apiserver kube-controller-manager kube-scheduler kubectl; do check "$n"; done
 
 have etcd || build_one etcd etcd go.etcd.io/etcd/server/v3 "-s -w"

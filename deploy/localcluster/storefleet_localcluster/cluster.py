@@ -20,13 +20,16 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 from kubernetes import client, config
 
 from . import kubeconfig, kwokconfig, pki, toolchain
 from .execshim import FAKEBIN, ExecShim
+
+if TYPE_CHECKING:
+    from .realnode import RealNode
 
 SERVICE_CIDR = "10.96.0.0/16"
 POD_CIDR = "10.244.0.0/16"
@@ -81,10 +84,17 @@ class LocalCluster:
     exec_log: Path
     _processes: list[_Process] = field(default_factory=list)
     _shim: ExecShim | None = None
+    real_node: RealNode | None = None
+    """The real node beside the kwok node, when started with ``real_node=True`` (root + Linux)."""
 
     # ---------- lifecycle ----------
     @classmethod
-    def start(cls, run_dir: Path | None = None, *, timeout: float = 120.0) -> LocalCluster:
+    def start(
+        cls, run_dir: Path | None = None, *, timeout: float = 120.0, real_node: bool = False,
+        images: tuple[Path, ...] = (), sandbox_image: str = "",
+    ) -> LocalCluster:
+        """``real_node=True`` adds a real node (see realnode.py) with ``images`` (OCI/docker archives)
+        imported into its containerd and ``sandbox_image`` (one of them) as its pause image."""
         tc = toolchain.ensure_toolchain()
         run_dir = run_dir or Path(tempfile.mkdtemp(prefix="storefleet-", dir=_scratch_root()))
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -101,13 +111,17 @@ class LocalCluster:
             exec_log=run_dir / "exec-log.jsonl",
         )
         try:
-            cluster._boot(timeout)
+            cluster._boot(timeout, tainted=real_node)
+            if real_node:
+                from .realnode import RealNode
+
+                cluster.real_node = RealNode.start(cluster, images, sandbox_image)
         except BaseException:
             cluster.stop()
             raise
         return cluster
 
-    def _boot(self, timeout: float) -> None:
+    def _boot(self, timeout: float, *, tainted: bool = False) -> None:
         deadline = time.monotonic() + timeout
         p = self.run_dir / "pki"
         (p / "ca.crt").write_bytes(self.ca.cert_pem)
@@ -118,6 +132,10 @@ class LocalCluster:
         )
         (p / "apiserver.crt").write_bytes(server.cert_pem)
         (p / "apiserver.key").write_bytes(server.key_pem)
+        # How the apiserver authenticates to kubelets (logs, exec): a real kubelet only admits it this way.
+        kubelet_client = self.ca.client("kube-apiserver-kubelet-client")
+        (p / "apiserver-kubelet-client.crt").write_bytes(kubelet_client.cert_pem)
+        (p / "apiserver-kubelet-client.key").write_bytes(kubelet_client.key_pem)
         sa_key, sa_pub = pki.write_service_account_keys(p)
         admin = self.ca.client("storefleet-admin", ("system:masters",))
         kubeconfig.write_kubeconfig(
@@ -154,8 +172,11 @@ class LocalCluster:
             # DefaultStorageClass and ResourceQuota; these add the ones real clusters also run.
             "--enable-admission-plugins=NodeRestriction,OwnerReferencesPermissionEnforcement",
             "--allow-privileged=true",
-            # kwok serves the kubelet API on localhost:<kwok port>; see kwokconfig.
-            "--kubelet-preferred-address-types=Hostname,InternalIP",
+            # kwok serves the kubelet API on 127.0.0.1:<kwok port>, a real kubelet on its node IP; a real
+            # node's Hostname (its node name) resolves nowhere, so InternalIP comes first.
+            "--kubelet-preferred-address-types=InternalIP,Hostname",
+            f"--kubelet-client-certificate={p / 'apiserver-kubelet-client.crt'}",
+            f"--kubelet-client-key={p / 'apiserver-kubelet-client.key'}",
             "--v=1",
         ])
         self._wait(lambda: self._readyz(), "kube-apiserver /readyz", deadline)
@@ -185,14 +206,15 @@ class LocalCluster:
         kwok_cfg = kwokconfig.write_kwok_config(self.run_dir / "kwok.yaml", self.toolchain_dir / "kwok-stages")
         self._spawn("kwok", [
             f"--kubeconfig={self.kubeconfig}", f"--config={kwok_cfg}",
-            "--manage-all-nodes=true", "--enable-crds=Exec",
+            # Only nodes annotated as fake: a real node in the same cluster is its kubelet's alone.
+            "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake", "--enable-crds=Exec",
             "--node-name=localhost", "--node-ip=127.0.0.1",
             f"--node-port={kwok_port}", f"--server-address=127.0.0.1:{kwok_port}",
             "--node-lease-duration-seconds=40", f"--cidr={POD_CIDR}",
         ], env={**os.environ, "PATH": f"{FAKEBIN}:{os.environ.get('PATH', '/usr/bin:/bin')}"})
         # ^ kwok resolves an exec'd command with its own PATH (the Exec object's PATH only reaches the
         #   child), so the recording simulators must come first here too.
-        self.kubectl("apply", "-f", "-", input=yaml.safe_dump_all(kwokconfig.cluster_objects()))
+        self.kubectl("apply", "-f", "-", input=yaml.safe_dump_all(kwokconfig.cluster_objects(tainted=tainted)))
         self._wait(self._node_ready, "kwok node Ready", deadline)
         self._wait(self._default_service_account, "ServiceAccount controller (default SA)", deadline)
         self._shim = ExecShim(self.api_client(), self.run_dir, self.exec_log)
@@ -200,6 +222,9 @@ class LocalCluster:
 
     def stop(self) -> None:
         """Stop our own processes (never anything else), newest first; keep the run dir for logs."""
+        if self.real_node is not None:
+            self.real_node.stop()  # drains through the apiserver, so before the control plane stops
+            self.real_node = None
         if self._shim is not None:
             self._shim.stop()
             self._shim = None

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from . import nodekinds
+
 NEVER_READY_ANNOTATION = "kwok.storefleet.io/never-ready"
 """A Pod carrying this annotation stays Pending, so tests can simulate a rollout that never finishes."""
 
@@ -50,8 +52,9 @@ def write_kwok_config(path: Path, stage_dir: Path) -> Path:
     return path
 
 
-def cluster_objects() -> list[dict[str, Any]]:
-    """The fake node and the default StorageClass served by kwok's volume stages."""
+def cluster_objects(*, tainted: bool = False) -> list[dict[str, Any]]:
+    """The fake node and the default StorageClass served by kwok's volume stages. ``tainted`` (a real
+    node is present) keeps Pods off the fake node unless they tolerate ``storefleet.io/simulated``."""
     node = {
         "apiVersion": "v1",
         "kind": "Node",
@@ -63,8 +66,10 @@ def cluster_objects() -> list[dict[str, Any]]:
                 "kubernetes.io/os": "linux",
                 "kubernetes.io/arch": "amd64",
                 "kubernetes.io/hostname": NODE_NAME,
+                nodekinds.NODE_KIND_LABEL: nodekinds.SIMULATED,
             },
         },
+        "spec": {"taints": [nodekinds.simulated_taint()] if tainted else []},
     }
     storage_class = {
         "apiVersion": "storage.k8s.io/v1",

@@ -157,12 +157,17 @@ class ServiceProcess:
 class OperatorProcess(ServiceProcess):
     """``python -m storefleet_operator``, standalone, with the chart's values-local.yaml layered."""
 
-    def __init__(self, cluster: LocalCluster, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, cluster: LocalCluster, env: Mapping[str, str] | None = None, extra_values_files: Sequence[Path] = (),
+    ) -> None:
+        """``extra_values_files`` are layered after values-local.yaml, e.g. the generated values file
+        naming the images built for the real node (images.py)."""
         self.metrics_port = free_port()
         self.liveness_port = free_port()
+        values_files = [str(VALUES_LOCAL), *(str(f) for f in extra_values_files)]
         base = {
             "STOREFLEET_OPERATOR_HELM_EXECUTABLE": str(cluster.bin_dir / "helm"),
-            "STOREFLEET_OPERATOR_VALUES_FILES": json.dumps([str(VALUES_LOCAL)]),
+            "STOREFLEET_OPERATOR_VALUES_FILES": json.dumps(values_files),
             "STOREFLEET_OPERATOR_STANDALONE": "1",
             "STOREFLEET_OPERATOR_METRICS_PORT": str(self.metrics_port),
             "STOREFLEET_OPERATOR_LIVENESS_PORT": str(self.liveness_port),

@@ -16,6 +16,8 @@ BUILD_SCRIPT = REPO_ROOT / "deploy" / "toolchain" / "build.sh"
 VERSIONS_FILE = REPO_ROOT / "deploy" / "toolchain" / "versions.env"
 
 BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "helm")
+NODE_BINARIES = ("kubelet", "kube-proxy", "coredns", "traefik")
+"""The real node's own binaries (``build.sh node``); containerd, runc and the CNI plugins are Debian's."""
 
 
 class ToolchainMissing(RuntimeError):
@@ -57,6 +59,28 @@ def ensure_toolchain() -> Path:
         subprocess.run(["bash", str(BUILD_SCRIPT)], check=True, stdout=subprocess.DEVNULL)
     if not is_complete(directory):
         raise ToolchainMissing(f"toolchain build did not produce every binary in {directory}")
+    return directory
+
+
+def node_toolchain_dir() -> Path:
+    """The versioned cache directory ``build.sh node`` writes."""
+    v = versions()
+    name = f"node-k8s-{v['K8S_VERSION']}-coredns-{v['COREDNS_VERSION']}-traefik-{v['TRAEFIK_VERSION']}"
+    return toolchain_dir().parent / name
+
+
+def node_is_complete(directory: Path | None = None) -> bool:
+    directory = directory or node_toolchain_dir()
+    return all((directory / "bin" / name).exists() for name in NODE_BINARIES)
+
+
+def ensure_node_toolchain() -> Path:
+    """Build the real node's binaries when missing (very slow when cold: kubelet, Traefik)."""
+    directory = node_toolchain_dir()
+    if not node_is_complete(directory):
+        subprocess.run(["bash", str(BUILD_SCRIPT), "node"], check=True, stdout=subprocess.DEVNULL)
+    if not node_is_complete(directory):
+        raise ToolchainMissing(f"node toolchain build did not produce every binary in {directory}")
     return directory
 
 

@@ -1,0 +1,1 @@
+"""Building blocks of ``storefleet_localcluster.images``: recipes, input hashing, build adapters."""
