@@ -28,7 +28,7 @@ from tests.support import wait_for
 from storefleet_localcluster import images, realnode
 from storefleet_localcluster.cluster import LocalCluster
 
-pytestmark = pytest.mark.perf
+pytestmark = [pytest.mark.perf, pytest.mark.timeout(7200)]
 
 SIZES = (1, 5)
 BASELINE = Path(__file__).with_name("bench_baseline.py")

@@ -36,6 +36,9 @@ from storefleet_localcluster.images import LocalImages
 VALUES_REALNODE = CHART / "values-realnode.yaml"
 REAL_READY_TIMEOUT = 600
 """Image import is local, but Medusa's migrations and seed take a few minutes on this VM."""
+REAL_TIER_TIMEOUT = 3600
+"""pytest-timeout for a real-store test: the first one also pays for the fixtures (toolchain and image
+builds when cold, the node's start, the store's provisioning)."""
 REAL_STORE_ENV = {
     **TEST_DEFAULTS,
     "STOREFLEET_OPERATOR_ROLLOUT_TIMEOUT_SECONDS": str(REAL_READY_TIMEOUT),

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from tests.browser.storefront.shopper import add_to_cart, choose_shipping, fill_address, open_product, place_order
-from tests.realnode.realstores import RealStore
+from tests.realnode.realstores import REAL_TIER_TIMEOUT, RealStore
 from tests.support import wait_for
 
 from storefleet_localcluster import nodekinds
 
-pytestmark = pytest.mark.realnode
+pytestmark = [pytest.mark.realnode, pytest.mark.timeout(REAL_TIER_TIMEOUT)]
 
 SEEDED = {"Classic T-Shirt", "Everyday Hoodie"}
 """Two of the products the Medusa image's seed makes (the storefront tier buys the same ones)."""

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 from tests.cluster.operator.storeops import events_of
 from tests.cluster.operator_support import OperatorProcess
-from tests.realnode.realstores import RealStore, apply_and_wait
+from tests.realnode.realstores import REAL_TIER_TIMEOUT, RealStore, apply_and_wait
 
 from storefleet_localcluster import kwokconfig
 
-pytestmark = pytest.mark.realnode
+pytestmark = [pytest.mark.realnode, pytest.mark.timeout(REAL_TIER_TIMEOUT)]
 
 
 @pytest.fixture(scope="module")
