@@ -89,7 +89,7 @@ class BuildahBackend:
         if isinstance(recipe, StaticRecipe):
             return builders.build_static(recipe, ref, work, log, labels)
         if recipe.context == "medusa":
-            context = contexts.medusa_context(recipe.dockerfile.parent, log)
+            context = contexts.medusa_context(recipe.dockerfile.parent, work / "context", log)
         else:
             context = contexts.storefront_context(self.repo_root, work / "context", log)
         args = dict(recipe.build_args) | {arg: parents[role] for arg, role in recipe.parent_args}

@@ -7,6 +7,7 @@ installed ``node_modules`` (the lockfile pins them) or a build output.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -40,10 +41,17 @@ def medusa_inputs(project: Path, inputs: InputSet) -> None:
     inputs.add_tree("bin", project / "bin")
 
 
-def medusa_context(project: Path, log: Path) -> Path:
-    """deploy/images/medusa itself, with node_modules installed from its lockfile."""
+def medusa_context(project: Path, stage: Path, log: Path) -> Path:
+    """deploy/images/medusa with node_modules installed from its lockfile, staged (hard links) without
+    the directory's .dockerignore, which keeps node_modules out of upstream builds that run npm ci."""
     npm_ci_once(project, log)
-    return project
+    remove_tree(stage)
+    stage.mkdir(parents=True)
+    for name in ("package.json", "package-lock.json", "medusa-config.js"):
+        os.link(project / name, stage / name)
+    for name in ("data", "bin", "node_modules"):
+        shutil.copytree(project / name, stage / name, symlinks=True, copy_function=os.link)
+    return stage
 
 
 def storefront_inputs(repo_root: Path, inputs: InputSet) -> None:
