@@ -38,7 +38,8 @@ def test_the_store_goes_ready_on_the_real_node_and_is_not_simulated(real_shop: R
 def test_the_store_api_lists_the_seeded_products_through_the_ingress(real_shop: RealStore) -> None:
     with real_shop.http() as store:
         regions = store.get("/store/regions").json()["regions"]
-        response = store.get("/store/products", params={"region_id": regions[0]["id"]})
+        usd = next(r for r in regions if r["currency_code"] == "usd")  # the storefront's region
+        response = store.get("/store/products", params={"region_id": usd["id"]})
     assert response.status_code == 200
     titles = {p["title"] for p in response.json()["products"]}
     assert titles >= SEEDED
