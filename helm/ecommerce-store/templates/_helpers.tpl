@@ -117,9 +117,10 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
-{{/* storageClassName line of a PVC spec, or nothing: global.storageClass "" = the default class. */}}
+{{/* storageClassName line of a PVC spec, or nothing: the engine's storageClass, else
+global.storageClass; "" = the default class. */}}
 {{- define "ecommerce-store.storageClass" -}}
-{{- $class := .Values.global.storageClass -}}
+{{- $class := (index .Values .Values.engine).storageClass | default .Values.global.storageClass -}}
 {{- if eq $class "-" -}}
 storageClassName: ""
 {{- else if $class -}}

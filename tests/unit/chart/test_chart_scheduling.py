@@ -57,3 +57,20 @@ def test_affinity_is_passed_through() -> None:
     affinity = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": []}}
     for spec in pods("medusa", PROFILES["local"], medusa={"scheduling": {"affinity": affinity}}):
         assert spec["affinity"] == affinity
+
+
+def claims_classes(engine: str, files: tuple[Any, ...], **extra: Any) -> set[str | None]:
+    objs = render(operator_values(engine, storefront=False, host=None, **extra), files)
+    templates = [t for o in of_kind(objs, "StatefulSet") for t in o["spec"].get("volumeClaimTemplates", [])]
+    return {c["spec"].get("storageClassName") for c in [*of_kind(objs, "PersistentVolumeClaim"), *templates]}
+
+
+def test_on_the_real_node_setup_woocommerce_volumes_come_from_kwok_and_medusas_from_the_default_class() -> None:
+    assert claims_classes("woocommerce", REALNODE) == {"kwok-volume"}
+    assert claims_classes("medusa", REALNODE) == {None}
+
+
+def test_an_engine_storage_class_overrides_the_global_one() -> None:
+    extra = {"global": {"storageClass": "fast"}}
+    assert claims_classes("medusa", PROFILES["local"], **extra) == {"fast"}
+    assert claims_classes("medusa", PROFILES["local"], medusa={"storageClass": "slow"}, **extra) == {"slow"}
