@@ -36,6 +36,8 @@ class DevRun:
             [sys.executable, "-m", "storefleet_localcluster", "dev", "--dir", str(state_dir), "--port", str(port)],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
             start_new_session=True,
+            # kwok only: the real node is the realnode tier's (one per host), and its image builds are slow.
+            env={**os.environ, "STOREFLEET_DEV_REAL_NODE": "0"},
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

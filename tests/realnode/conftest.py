@@ -13,9 +13,13 @@ Fixture contract (stable; other test modules in this directory build on it):
   (constants and helpers in ``storefleet_localcluster.nodekinds``). The default StorageClass is
   ``storefleet-local`` (WaitForFirstConsumer, hostPath volumes on the real node); the IngressClass is
   ``traefik``; cluster DNS is 10.96.0.10 (CoreDNS, domain cluster.local).
-- ``realnode_images`` (session): ``{logical name: image ref}`` of the images imported into the node,
-  at least ``pause`` and ``probe`` (busybox with httpd/nc/wget/nslookup; use
-  ``imagePullPolicy: Never``: there is no registry).
+- ``realnode_images`` (session): ``{logical name: image ref}`` of the images imported into the node
+  at start: ``pause`` (the images module's pause image, containerd's sandbox_image) and ``probe``
+  (busybox with httpd/nc/wget/nslookup). Use ``imagePullPolicy: Never``: there is no registry.
+- ``realnode_store_images`` (session): ``storefleet_localcluster.images.LocalImages`` for a Medusa store
+  (``MEDUSA_STORE_ROLES``), built or reused by content hash and imported into the node's containerd;
+  ``.values_file`` is the generated chart values file to layer after values-local.yaml
+  (``OperatorProcess(..., extra_values_files=[...])``), ``.ref(role)`` an image ref.
 
 The tier is never skipped on a root Linux host; elsewhere every test is skipped with the reason.
 Only one real node runs per host (a host-wide flock); ``test_node_cleanup`` starts and stops a
@@ -31,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from storefleet_localcluster import realnode, standin_images
+from storefleet_localcluster import images, realnode, standin_images
 from storefleet_localcluster.cluster import LocalCluster
 
 HERE = Path(__file__).resolve().parent
@@ -53,11 +57,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def start_real_cluster(tmp_root: Path) -> tuple[LocalCluster, dict[str, str]]:
-    """Start a cluster with a real node and the stand-in images (used by the fixture and the cleanup test)."""
+    """Start a cluster with a real node, the images module's pause image and the busybox probe image
+    (used by the session fixture and by the cleanup test)."""
     archive = tmp_root / "standin-images.tar"
-    refs = standin_images.write_archive(archive)
-    cluster = LocalCluster.start(real_node=True, images=(archive,), sandbox_image=refs["pause"])
-    return cluster, refs
+    probe = standin_images.write_archive(archive)["probe"]
+    pause = images.build_local_images(roles=("pause",))
+    cluster = LocalCluster.start(real_node=True, images=(archive, *pause.archives), sandbox_image=pause.ref("pause"))
+    return cluster, {"pause": pause.ref("pause"), "probe": probe}
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +85,13 @@ def realnode_cluster(realnode_session: tuple[LocalCluster, dict[str, str]]) -> L
 @pytest.fixture(scope="session")
 def realnode_images(realnode_session: tuple[LocalCluster, dict[str, str]]) -> dict[str, str]:
     return dict(realnode_session[1])
+
+
+@pytest.fixture(scope="session")
+def realnode_store_images(realnode_cluster: LocalCluster) -> images.LocalImages:
+    """The Medusa store's images, built (or reused) and imported into the real node's containerd."""
+    node = realnode_cluster.real_node
+    assert node is not None
+    built = images.build_local_images(roles=images.MEDUSA_STORE_ROLES)
+    images.import_images(built, node.paths.containerd_socket)
+    return built

@@ -78,4 +78,5 @@ def run_in(cluster: LocalCluster, ns: str, name: str, *argv: str) -> subprocess.
 
 
 def can_fetch(cluster: LocalCluster, ns: str, name: str, url: str) -> bool:
-    return run_in(cluster, ns, name, "wget", "-q", "-O", "-", "-T", "3", url).returncode == 0
+    # busybox 1.35's static wget crashes (SIGSEGV) with its own -T timeout; bound it with timeout(1).
+    return run_in(cluster, ns, name, "timeout", "5", "wget", "-q", "-O", "-", url).returncode == 0

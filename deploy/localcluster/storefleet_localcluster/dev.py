@@ -4,13 +4,17 @@ Starts the control plane, installs CRDs and RBAC, runs the operator and the gate
 ServiceAccount tokens, registers a bootstrap admin (the first account is the admin), and prints where
 to open it and how to log in. Ctrl-C stops everything it started.
 
-Stores created here are simulated: kwok runs no containers, so engine setup reaches the recording
-simulators in deploy/localcluster/fakebin instead of real WordPress or Medusa (README, "Limits").
+Where the host allows a real node (root, Linux, the node's packages and toolchain: realnode.py) the
+cluster gets one, with the Medusa store images built here (images.py) imported, so Medusa stores are
+real and open through Traefik at http://<store-host>.localhost:<port>. Elsewhere, and for WooCommerce
+(its images cannot be built here), stores are simulated: kwok runs no containers, so engine setup
+reaches the recording simulators in deploy/localcluster/fakebin (README, "Limits").
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 import signal
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from storefleet_api.config import DEV_METRICS_TOKEN
 
+from . import images, realnode, toolchain
 from .cluster import LocalCluster
 from .platform import GatewayProcess, OperatorProcess, install_platform
 from .supervisor import Supervisor
@@ -46,11 +51,17 @@ def run(dev_dir: Path, gateway_port: int) -> int:
     if run_dir.exists():
         shutil.rmtree(run_dir)  # a fresh platform each time; old state would not match new code
     started = time.monotonic()
-    cluster = LocalCluster.start(run_dir)
+    store_images = _real_node_images()
+    if store_images is None:
+        cluster = LocalCluster.start(run_dir)
+    else:
+        cluster = LocalCluster.start(run_dir, real_node=True, images=tuple(store_images.archives),
+                                     sandbox_image=store_images.ref("pause"))
     operator = gateway = None
     try:
         install_platform(cluster)
-        operator = OperatorProcess(cluster, {"STOREFLEET_OPERATOR_LOG_FORMAT": "text"})
+        extra = [store_images.values_file] if store_images is not None else []
+        operator = OperatorProcess(cluster, {"STOREFLEET_OPERATOR_LOG_FORMAT": "text"}, extra_values_files=extra)
         operator.start()
         dashboard = REPO_ROOT / "frontend" / "dist"  # built by `make frontend-build` (a prerequisite of make dev)
         gateway = GatewayProcess(cluster, port=gateway_port, env={"STOREFLEET_DASHBOARD_DIR": str(dashboard)})
@@ -75,7 +86,7 @@ storefleet is up ({elapsed:.0f}s) on the local control plane.
   metrics        {gateway.url}/metrics   (Authorization: Bearer {DEV_METRICS_TOKEN}, the dev scrape token)
   logs           {cluster.run_dir / 'logs'}   (operator and gateway are restarted if they crash)
 
-Stores here are simulated (kwok runs no containers); real stores need kind or a real cluster.
+{_stores_line(cluster)}
 Press Ctrl-C to stop.""", flush=True)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -94,6 +105,28 @@ Press Ctrl-C to stop.""", flush=True)
                 service.stop()
         cluster.stop()
         print("storefleet stopped", flush=True)
+
+
+def _real_node_images() -> images.LocalImages | None:
+    """The Medusa store images when this host can run a real node, else None (kwok only, and why)."""
+    reason = realnode.unavailable_reason()
+    if reason is None and os.environ.get("STOREFLEET_DEV_REAL_NODE", "1") == "0":
+        reason = "STOREFLEET_DEV_REAL_NODE=0"
+    if reason is None and not toolchain.node_is_complete():
+        reason = "the real node's binaries are not built (make toolchain)"
+    if reason is not None:
+        print(f"kwok only: {reason}", flush=True)
+        return None
+    print("building (or reusing) the Medusa store images for the real node...", flush=True)
+    return images.build_local_images(roles=images.MEDUSA_STORE_ROLES, progress=lambda m: print(f"  {m}", flush=True))
+
+
+def _stores_line(cluster: LocalCluster) -> str:
+    node = cluster.real_node
+    if node is None:
+        return "Stores here are simulated (kwok runs no containers); real stores need a root Linux host or kind."
+    return (f"Medusa stores are REAL here (node {node.name}: kubelet + containerd); WooCommerce stores are simulated.\n"
+            f"  store URLs     {node.ingress_url_pattern}   (Traefik on 127.0.0.1:{node.ingress_port})")
 
 
 def default_dev_dir() -> Path:

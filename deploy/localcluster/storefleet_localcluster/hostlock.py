@@ -38,6 +38,7 @@ class HostLock:
         if self.fd is None:
             return
         with contextlib.suppress(OSError):
+            os.ftruncate(self.fd, 0)  # no stale holder line for the next waiter
             fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
         self.fd = None

@@ -253,10 +253,11 @@ def remove_unused_files(directory: Path, *, keep_dir: bool) -> None:
         with contextlib.suppress(OSError):
             if path.is_dir():
                 path.rmdir()  # only when empty
-            elif path.is_socket() and str(path) not in live:
-                path.unlink()
-            elif path.parent.name == "results" and path.name.startswith("storefleet-"):
-                path.unlink()
+            else:
+                unused_socket = path.is_socket() and str(path) not in live
+                our_cni_result = path.parent.name == "results" and path.name.startswith("storefleet-")
+                if unused_socket or our_cni_result:
+                    path.unlink()
     if not keep_dir:
         with contextlib.suppress(OSError):
             directory.rmdir()

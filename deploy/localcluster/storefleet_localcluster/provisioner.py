@@ -44,7 +44,7 @@ def volume_for(claim: dict[str, Any], node: str, directory: Path) -> dict[str, A
 
 
 def sync_once(core: Any, node: str, root: Path) -> None:
-    from kubernetes.client.rest import ApiException
+    from kubernetes.client.exceptions import ApiException
 
     for claim in core.list_persistent_volume_claim_for_all_namespaces().to_dict()["items"]:
         meta, spec = claim["metadata"], claim["spec"]
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     while True:
         try:
             sync_once(core, args.node, args.root)
-        except Exception as exc:  # noqa: BLE001 - keep serving claims across apiserver hiccups
+        except Exception as exc:
             print(f"provisioning pass failed: {exc}", file=sys.stderr, flush=True)
         time.sleep(1.0)
 

@@ -121,17 +121,25 @@ class RealNode:
         self._spawn("kube-proxy", str(self.bin_dir / "kube-proxy"), [f"--config={p.root / 'kube-proxy.yaml'}"])
         self._write("Corefile", nodeconfig.corefile(creds["coredns"]))
         self._spawn("coredns", str(self.bin_dir / "coredns"), ["-conf", str(p.root / "Corefile")])
-        self._write("traefik.yaml", yaml.safe_dump(nodeconfig.traefik_config(self.ingress_port)))
-        self._spawn("traefik", str(self.bin_dir / "traefik"), [f"--configFile={p.root / 'traefik.yaml'}"],
-                    env={**os.environ, "KUBECONFIG": str(creds["traefik"])})
+        traefik = self.bin_dir / "traefik"
+        if traefik.exists():
+            self._write("traefik.yaml", yaml.safe_dump(nodeconfig.traefik_config(self.ingress_port)))
+            self._spawn("traefik", str(traefik), [f"--configFile={p.root / 'traefik.yaml'}"],
+                        env={**os.environ, "KUBECONFIG": str(creds["traefik"])})
+        else:
+            print(f"real node: {traefik} is not built, so no Ingress is served (make toolchain)", file=sys.stderr)
         py_env = {**os.environ, "PYTHONPATH": f"{PACKAGE_ROOT}:{os.environ.get('PYTHONPATH', '')}"}
         self._spawn("netpolicy", sys.executable, ["-m", "storefleet_localcluster.netpolicy",
                     f"--kubeconfig={creds['netpolicy']}", f"--node={self.name}"], env=py_env)
         self._spawn("provisioner", sys.executable, ["-m", "storefleet_localcluster.provisioner",
                     f"--kubeconfig={creds['provisioner']}", f"--node={self.name}", f"--root={p.volumes}"],
                     env=py_env)
-        self._wait(lambda: _port_open("127.0.0.1", self.ingress_port), "Traefik's entry point", deadline)
+        if traefik.exists():
+            self._wait(lambda: _port_open("127.0.0.1", self.ingress_port), "Traefik's entry point", deadline)
         self._wait(lambda: _port_open(GATEWAY_IP, 53), "CoreDNS on the bridge", deadline)
+        # Policies are enforced from the first Pod on: wait for the engine's first ruleset.
+        self._wait(lambda: hoststate.run("nft", "list", "table", "inet", nodeconfig.NETPOL_TABLE).returncode == 0,
+                   "the NetworkPolicy engine's nftables table", deadline)
 
     def stop(self) -> None:
         """Drain, stop, and remove everything this node made; restore kernel settings; free the lock."""

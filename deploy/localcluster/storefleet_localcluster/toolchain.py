@@ -16,8 +16,9 @@ BUILD_SCRIPT = REPO_ROOT / "deploy" / "toolchain" / "build.sh"
 VERSIONS_FILE = REPO_ROOT / "deploy" / "toolchain" / "versions.env"
 
 BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "helm")
-NODE_BINARIES = ("kubelet", "kube-proxy", "coredns", "traefik")
-"""The real node's own binaries (``build.sh node``); containerd, runc and the CNI plugins are Debian's."""
+NODE_BINARIES = ("kubelet", "kube-proxy", "coredns")
+"""The real node's own binaries (``build.sh node``); containerd, runc and the CNI plugins are Debian's.
+Traefik (also built there) is optional: without it the node runs, and serves no Ingress."""
 
 
 class ToolchainMissing(RuntimeError):
