@@ -11,9 +11,18 @@ set -Eeuo pipefail
 
 DATADIR=/var/lib/mysql
 SOCKET=/run/mysqld/mysqld.sock
+PIDFILE=/run/mysqld/mysqld.pid
 
 if [ "${1:0:1}" = "-" ]; then
   set -- mariadbd "$@"
+fi
+# A runtime that mounts a fresh tmpfs on /run (ctr does, Kubernetes does not) hides /run/mysqld.
+if [ "$(id -u)" != 0 ] && { ! mkdir -p /run/mysqld 2>/dev/null || [ ! -w /run/mysqld ]; }; then
+  SOCKET=/tmp/mysqld.sock
+  PIDFILE=/tmp/mysqld.pid
+  if [ "$1" = mariadbd ]; then
+    set -- "$@" --socket="$SOCKET" --pid-file="$PIDFILE"
+  fi
 fi
 
 if [ "$1" = mariadbd ] && [ "$(id -u)" = 0 ]; then
@@ -31,7 +40,7 @@ sql_ident() {
 }
 
 start_temporary() {
-  mariadbd --skip-networking --socket="$SOCKET" --datadir="$DATADIR" --skip-log-bin &
+  mariadbd --skip-networking --socket="$SOCKET" --pid-file="$PIDFILE" --datadir="$DATADIR" --skip-log-bin &
   TEMP_PID=$!
   for _ in $(seq 60); do
     if mariadb-admin --socket="$SOCKET" --user=root --no-defaults ping >/dev/null 2>&1 ||
@@ -70,9 +79,11 @@ if [ "$1" = mariadbd ] && [ ! -d "$DATADIR/mysql" ]; then
     exit 1
   fi
   echo "mariadb: initialising $DATADIR"
-  mariadb-install-db --datadir="$DATADIR" --skip-test-db --auth-root-authentication-method=normal \
+  # --force: a pod may have no resolvable hostname, which only the name check needs (names are not
+  # resolved at all: skip-name-resolve).
+  mariadb-install-db --datadir="$DATADIR" --skip-test-db --auth-root-authentication-method=normal --force \
     --skip-name-resolve >/dev/null
-  mariadbd --skip-networking --socket="$SOCKET" --datadir="$DATADIR" --skip-log-bin &
+  mariadbd --skip-networking --socket="$SOCKET" --pid-file="$PIDFILE" --datadir="$DATADIR" --skip-log-bin &
   TEMP_PID=$!
   for _ in $(seq 60); do
     mariadb-admin --no-defaults --socket="$SOCKET" --user=root ping >/dev/null 2>&1 && break

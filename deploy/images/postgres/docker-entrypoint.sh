@@ -24,6 +24,17 @@ if [ "$1" = postgres ] && [ "$(id -u)" = 0 ]; then
   exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
 fi
 
+# The socket directory is in the image (/var/run/postgresql, mode 3777); a runtime that mounts a fresh
+# tmpfs on /run (ctr does, Kubernetes does not) hides it, and then the socket goes to /tmp.
+SOCKET_DIR=/var/run/postgresql
+if ! mkdir -p "$SOCKET_DIR" 2>/dev/null || [ ! -w "$SOCKET_DIR" ]; then
+  SOCKET_DIR=/tmp
+  if [ "$1" = postgres ]; then
+    set -- "$@" -c unix_socket_directories=/tmp
+  fi
+fi
+export PGHOST="$SOCKET_DIR"
+
 if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != trust ]; then
     echo "postgres: the data directory is empty and POSTGRES_PASSWORD is not set; set it (or" \
@@ -40,7 +51,7 @@ if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   printf "\nlisten_addresses = '*'\n" >>"$PGDATA/postgresql.conf"
   printf 'host all all all %s\n' "${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >>"$PGDATA/pg_hba.conf"
 
-  pg_ctl -D "$PGDATA" -w -o "-c listen_addresses= -p ${PGPORT:-5432}" start >/dev/null
+  pg_ctl -D "$PGDATA" -w -o "-c listen_addresses= -c unix_socket_directories=$SOCKET_DIR -p ${PGPORT:-5432}" start
   if [ "$POSTGRES_DB" != postgres ]; then
     psql -v ON_ERROR_STOP=1 -q --username="$POSTGRES_USER" --dbname=postgres -p "${PGPORT:-5432}" \
       --set=db="$POSTGRES_DB" <<<'CREATE DATABASE :"db";'
@@ -53,7 +64,7 @@ if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
       *) ;;
     esac
   done
-  pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  pg_ctl -D "$PGDATA" -m fast -w stop
   echo "postgres: initialisation done"
 fi
 

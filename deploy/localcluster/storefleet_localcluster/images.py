@@ -85,7 +85,9 @@ class BuildahBackend:
         labels = {"org.opencontainers.image.title": f"storefleet {spec.name}", "io.storefleet.role": spec.role}
         recipe = spec.recipe
         if isinstance(recipe, DebianRecipe):
-            return builders.build_debian(recipe, ref, work, self.cache_dir / "debs", log, labels)
+            debs, trees = self.cache_dir / "debs", self.cache_dir / "rootfs"
+            rootfs = builders.debian_rootfs(recipe, spec.role, trees, debs, log)
+            return builders.build_debian(recipe, ref, rootfs, log, labels)
         if isinstance(recipe, StaticRecipe):
             return builders.build_static(recipe, ref, work, log, labels)
         if recipe.context == "medusa":
@@ -165,13 +167,13 @@ def build_local_images(
     if node is None:
         raise RuntimeError("node is not on PATH: the local base image carries the host's Node.js 20")
     specs = default_specs(repo_root, Path(node).resolve())
-    wanted = _with_parents(specs, roles)
+    wanted = roles_with_parents(specs, roles)
     chosen = [spec for spec in specs if spec.role in wanted]
     built = build_all(chosen, cache, repo_root, BuildahBackend(repo_root, cache), rebuild=rebuild, progress=progress)
     return LocalImages(images=built, values_file=write_values_file(built, cache / VALUES_FILE))
 
 
-def _with_parents(specs: Sequence[ImageSpec], roles: Sequence[str]) -> set[str]:
+def roles_with_parents(specs: Sequence[ImageSpec], roles: Sequence[str]) -> set[str]:
     by_role = {spec.role: spec for spec in specs}
     unknown = sorted(set(roles) - by_role.keys())
     if unknown:

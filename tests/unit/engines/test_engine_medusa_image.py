@@ -99,7 +99,9 @@ def test_seed_products_are_priced_in_usd_and_reference_existing_collections() ->
 
 def test_dockerfile_runs_node_20_as_uid_1000() -> None:
     dockerfile = (IMAGE / "Dockerfile").read_text()
-    assert re.search(r"^FROM node:20-bookworm-slim$", dockerfile, re.M)
+    # Upstream base by default; the local real node passes its own Debian + Node 20 base as BASE.
+    assert re.search(r"^ARG BASE=node:20-bookworm-slim$", dockerfile, re.M)
+    assert re.search(r"^FROM \$\{BASE\}$", dockerfile, re.M)
     assert re.search(r"^USER 1000:1000$", dockerfile, re.M)
     assert "npm ci" in dockerfile and "package-lock.json" in dockerfile
 

@@ -9,7 +9,13 @@ import pytest
 import yaml
 from tests.unit.chart.chartkit import CHART, operator_values, render
 
-from storefleet_localcluster.images import ALL_ROLES, MEDUSA_STORE_ROLES, chart_values, write_values_file
+from storefleet_localcluster.images import (
+    ALL_ROLES,
+    MEDUSA_STORE_ROLES,
+    chart_values,
+    roles_with_parents,
+    write_values_file,
+)
 from storefleet_localcluster.localimages.cache import BuiltImage
 from storefleet_localcluster.localimages.recipes import default_specs
 
@@ -101,3 +107,20 @@ def test_every_recipe_file_exists() -> None:
         paths += [p for p in (getattr(recipe, "source", None), getattr(recipe, "dockerfile", None)) if p]
         for path in paths:
             assert path.is_file(), f"{spec.role}: {path}"
+
+
+@pytest.mark.parametrize(
+    ("roles", "wanted"),
+    [
+        pytest.param(("medusa",), {"medusa", "base"}, id="medusa-brings-its-base"),
+        pytest.param(("storefront",), {"storefront", "nginx", "base"}, id="storefront-brings-nginx-and-base"),
+        pytest.param(("pause",), {"pause"}, id="pause-alone"),
+    ],
+)
+def test_asking_for_an_image_builds_its_parents(roles: tuple[str, ...], wanted: set[str]) -> None:
+    assert roles_with_parents(default_specs(REPO_ROOT, Path("/usr/bin/node")), roles) == wanted
+
+
+def test_an_unknown_role_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="unknown image roles \\['wordpress'\\]; known: \\['base'"):
+        roles_with_parents(default_specs(REPO_ROOT, Path("/usr/bin/node")), ("wordpress",))

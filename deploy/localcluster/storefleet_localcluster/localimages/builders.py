@@ -5,6 +5,7 @@ machine with tests); output goes to a log file whose tail is put in the error wh
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
 import shutil
@@ -101,25 +102,48 @@ def _user_hook(recipe: DebianRecipe) -> list[str]:
     return hooks
 
 
-def build_debian(recipe: DebianRecipe, ref: str, work: Path, deb_cache: Path, log: Path, labels: dict[str, str]) -> str:
-    """mmdebstrap a minbase tree with the recipe's packages, then one buildah layer of it plus the copies."""
+def _rootfs_key(argv: Sequence[str]) -> str:
+    """What a Debian tree depends on: the mmdebstrap arguments (packages, users, hooks) and the apt
+    sources. Scripts copied on top are not part of it, so changing one reuses the tree."""
+    digest = hashlib.sha256("\0".join(argv).encode())
+    digest.update(sources_file().read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def debian_rootfs(recipe: DebianRecipe, role: str, rootfs_cache: Path, deb_cache: Path, log: Path) -> Path:
+    """A minbase tree with the recipe's packages as a tarball, made by mmdebstrap once per key."""
     deb_cache.mkdir(parents=True, exist_ok=True)
-    rootfs = work / "rootfs.tar"
-    argv = [
-        "mmdebstrap", "--quiet", "--mode=root", "--variant=minbase", "--format=tar",
+    rootfs_cache.mkdir(parents=True, exist_ok=True)
+    options = [
+        "--quiet", "--mode=root", "--variant=minbase", "--format=tar",
         f"--include={','.join(recipe.packages)}",
         *(f"--dpkgopt={opt}" for opt in DPKG_EXCLUDES),
+        *(f"--essential-hook={hook}" for hook in _user_hook(recipe)),
+        *(f"--customize-hook={hook}" for hook in recipe.customize),
+    ]  # fmt: skip
+    rootfs = rootfs_cache / f"{role}-{_rootfs_key(options)}.tar"
+    if rootfs.is_file():
+        return rootfs
+    partial = rootfs.with_name(rootfs.name + ".partial")  # not matched by the pruning glob below
+    argv = [
+        "mmdebstrap", *options,
         # Downloaded .debs are kept between builds (mmdebstrap's documented cache idiom), so a rebuild
-        # of one image fetches only what changed upstream.
-        "--skip=download/empty",
+        # fetches only what changed upstream.
+        "--skip=download/empty", "--skip=essential/unlink",
         '--setup-hook=mkdir -p "$1/var/cache/apt/archives/"',
         f"--setup-hook=sync-in {deb_cache} /var/cache/apt/archives/",
-        *(f"--essential-hook={hook}" for hook in _user_hook(recipe)),
         f"--customize-hook=sync-out /var/cache/apt/archives {deb_cache}",
-        *(f"--customize-hook={hook}" for hook in recipe.customize),
-        SUITE, str(rootfs), "-",
+        SUITE, str(partial), "-",
     ]  # fmt: skip
-    run_step(argv, log, f"mmdebstrap for {ref}", stdin=sources_file())
+    run_step(argv, log, f"mmdebstrap for {role}", stdin=sources_file())
+    for old in rootfs_cache.glob(f"{role}-*.tar"):
+        old.unlink()
+    partial.replace(rootfs)
+    return rootfs
+
+
+def build_debian(recipe: DebianRecipe, ref: str, rootfs: Path, log: Path, labels: dict[str, str]) -> str:
+    """One buildah layer of the Debian tree, plus the recipe's copies and image config."""
     container = run_step(["buildah", "from", "--quiet", "scratch"], log, f"new container for {ref}")
     try:
         run_step(["buildah", "add", "--quiet", container, str(rootfs), "/"], log, f"add rootfs to {ref}")
@@ -132,8 +156,6 @@ def build_debian(recipe: DebianRecipe, ref: str, work: Path, deb_cache: Path, lo
     except BaseException:
         subprocess.run(["buildah", "rm", container], capture_output=True, check=False)
         raise
-    finally:
-        rootfs.unlink(missing_ok=True)
 
 
 def build_static(recipe: StaticRecipe, ref: str, work: Path, log: Path, labels: dict[str, str]) -> str:
@@ -154,7 +176,12 @@ def build_dockerfile(
     """``buildah bud`` of a project Dockerfile; RUN steps run in runc with no network (none needs it)."""
     with tempfile.TemporaryDirectory() as tmp:
         iid = Path(tmp) / "iid"
+        # The staged contexts hold exactly what the build copies; the Dockerfile's own .dockerignore
+        # (written for upstream builds, it leaves prebuilt outputs out) must not apply to them.
+        no_ignores = Path(tmp) / "ignore"
+        no_ignores.write_text("")
         argv = ["buildah", "bud", "--layers=false", "--network=none", "--pull=never", "--iidfile", str(iid)]
+        argv += ["--ignorefile", str(no_ignores)]
         for key, value in build_args.items():
             argv += ["--build-arg", f"{key}={value}"]
         for key, value in labels.items():

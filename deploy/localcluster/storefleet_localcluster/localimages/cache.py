@@ -7,6 +7,8 @@ Layout under the cache directory (``$STOREFLEET_CACHE/images`` or ``~/.cache/sto
     <name>/<tag>/build.json      image id, build seconds, archive size
     logs/<name>-<tag>.log        the build's output
     debs/                        downloaded Debian packages, shared by every mmdebstrap run
+    rootfs/<role>-<key>.tar      the last mmdebstrap tree of each Debian image (a script change
+                                 rebuilds the image from it in seconds)
     work/<role>/                 scratch space of a build
 
 The orchestration is pure over a ``Backend`` (what actually builds), so tests drive it with a fake.
