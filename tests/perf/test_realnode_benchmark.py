@@ -20,13 +20,14 @@ from pathlib import Path
 import pytest
 from kubernetes import client
 from tests.cluster.operator.storeops import new_tenant_namespace, wait_gone
-from tests.cluster.operator_support import OperatorProcess, install_platform
+from tests.cluster.operator_support import install_platform
 from tests.perf.test_provisioning_benchmark import peak_rss_kib, summary
 from tests.realnode.realstores import REAL_READY_TIMEOUT, REAL_STORE_ENV, VALUES_REALNODE
 from tests.support import wait_for
 
 from storefleet_localcluster import images, realnode
 from storefleet_localcluster.cluster import LocalCluster
+from storefleet_localcluster.platform import OperatorProcess
 
 pytestmark = [pytest.mark.perf, pytest.mark.timeout(7200)]
 

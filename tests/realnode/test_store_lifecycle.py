@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from tests.cluster.operator.storeops import create_store, helm_history, status_of, wait_gone, wait_ready
-from tests.cluster.operator_support import OperatorProcess
 from tests.realnode import nodekit
 from tests.realnode.realstores import REAL_READY_TIMEOUT, REAL_TIER_TIMEOUT, TIME_TO_READY, RealStore
 from tests.support import wait_for
 
 from storefleet_localcluster import hoststate, nodekinds
 from storefleet_localcluster.cluster import LocalCluster
+from storefleet_localcluster.platform import OperatorProcess
 
 pytestmark = [pytest.mark.realnode, pytest.mark.timeout(REAL_TIER_TIMEOUT)]
 

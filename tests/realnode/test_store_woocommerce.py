@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from tests.cluster.operator.storeops import events_of
-from tests.cluster.operator_support import OperatorProcess
 from tests.realnode.realstores import REAL_TIER_TIMEOUT, RealStore, apply_and_wait
 
 from storefleet_localcluster import kwokconfig
+from storefleet_localcluster.platform import OperatorProcess
 
 pytestmark = [pytest.mark.realnode, pytest.mark.timeout(REAL_TIER_TIMEOUT)]
 
