@@ -67,6 +67,9 @@ class Reason:
     DELETING: Final = "Deleting"
     SUSPENDED: Final = "Suspended"
     RESUMED: Final = "Resumed"
+    # Where the pods run (Simulated condition).
+    SIMULATED_NODE: Final = "SimulatedNode"
+    REAL_NODES: Final = "RealNodes"
     # Done.
     SUCCEEDED: Final = "Succeeded"
     INSTALL_SUCCEEDED: Final = "InstallSucceeded"

@@ -191,6 +191,12 @@ def store_crd() -> dict[str, Any]:
             _column("Phase", ".status.phase", "Lifecycle phase"),
             _column("Ready", f"{_READY}.status", "Ready condition status"),
             _column("URL", ".status.url", "Public URL of the store"),
+            _column(
+                "Simulated",
+                ".status.simulated",
+                "True when the store's pods run on a simulated (kwok) node and nothing is served",
+                type_="boolean",
+            ),
             _column("Age", ".metadata.creationTimestamp", "Time since creation", type_="date"),
             # Not plain "Namespace": `kubectl get stores -A -o wide` already has a NAMESPACE column.
             _column("Store-Namespace", ".status.namespace", "Namespace running the store", priority=1),

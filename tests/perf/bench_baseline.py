@@ -36,9 +36,8 @@ def peak_rss_kib() -> int:
     return 0
 
 
-async def provision(
-    api: client.ApiClient, helm: str, kubeconfig: str, tenant: str, name: str, engine: str, started: float
-) -> float:
+async def provision(api: client.ApiClient, args: argparse.Namespace, name: str, engine: str, started: float) -> float:
+    helm, kubeconfig, tenant = args.helm, args.kubeconfig, args.tenant
     store = Store.from_body(
         {
             "apiVersion": "storefleet.io/v1alpha1",
@@ -47,7 +46,7 @@ async def provision(
             "spec": {"engine": engine, "displayName": f"Bench {name}"},
         }
     )
-    namespace = f"bench-base-{name}"
+    namespace = f"{args.prefix}{name}"
     level = observe.pod_security_level(engine, "baseline")
     core = client.CoreV1Api(api)
     body = {
@@ -60,7 +59,8 @@ async def provision(
     secret = credentials.generate_credentials(engine, credentials.admin_email(store, host))  # type: ignore[arg-type]
     manifest = credentials.secret_manifest(store, namespace, secret)
     await asyncio.to_thread(core.create_namespaced_secret, namespace, client.V1Secret.from_dict(manifest))
-    values = layered(*load_values_files([VALUES_LOCAL]), store_values(store, host=host, baked_images=False))
+    files = [Path(v) for v in args.values] or [VALUES_LOCAL]
+    values = layered(*load_values_files(files), store_values(store, host=host, baked_images=False))
     process = await asyncio.create_subprocess_exec(
         helm,
         "upgrade",
@@ -69,7 +69,7 @@ async def provision(
         "--install",
         "--wait",
         "--timeout",
-        "300s",
+        f"{args.timeout}s",
         "--namespace",
         namespace,
         "--kubeconfig",
@@ -86,7 +86,7 @@ async def provision(
     admin = AdminCredentials(secret["admin-username"], secret["admin-email"], secret["admin-password"])
     recipe = recipe_for(engine, SetupContext(f"Bench {name}", f"http://{host}", admin, baked=False))  # type: ignore[arg-type]
     pod = None
-    for _ in range(60):  # the chart's pods are Ready (helm --wait); the exec shim may lag a moment
+    for _ in range(120):  # the chart's pods are Ready (helm --wait); the exec shim may lag a moment
         try:
             pod = await find_ready_pod(api, namespace, recipe.target.selector)
             break
@@ -111,8 +111,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
     async def one(i: int) -> float:
         async with gate:
-            engine = "woocommerce" if i % 2 == 0 else "medusa"
-            return await provision(api, args.helm, args.kubeconfig, args.tenant, f"b{i:03d}", engine, started)
+            engine = args.engine if args.engine != "alternate" else ("woocommerce" if i % 2 == 0 else "medusa")
+            return await provision(api, args, f"b{i:03d}", engine, started)
 
     durations = await asyncio.gather(*(one(i) for i in range(args.n)))
     return {"durations": list(durations), "total": time.monotonic() - started, "peak_rss_kib": peak_rss_kib()}
@@ -125,5 +125,9 @@ if __name__ == "__main__":
     parser.add_argument("--kubeconfig", required=True)
     parser.add_argument("--helm", required=True)
     parser.add_argument("--tenant", default="tenant-bench")
+    parser.add_argument("--engine", choices=["alternate", "woocommerce", "medusa"], default="alternate")
+    parser.add_argument("--values", action="append", default=[], help="values files (default: values-local.yaml)")
+    parser.add_argument("--prefix", default="bench-base-", help="namespace prefix of the stores")
+    parser.add_argument("--timeout", type=int, default=300, help="helm --timeout in seconds")
     result = asyncio.run(main(parser.parse_args()))
     json.dump(result, sys.stdout)

@@ -92,6 +92,11 @@ class StoreOut(BaseModel):
     admin_url: str | None = None
     storefront_url: str | None = None
     store_namespace: str | None = Field(default=None, description="The namespace the store's workloads run in")
+    simulated: bool | None = Field(
+        default=None,
+        description="True when the store's pods run on a simulated node and nothing is served; "
+        "null until the operator has seen where they run",
+    )
     deleting: bool = Field(description="Deletion was requested; the store goes away once cleaned up")
     queue_position: int | None = Field(default=None, description="Set while waiting for a provisioning slot")
     steps: list[StepOut] = Field(default_factory=list, description="Provisioning steps with state and timing")
@@ -184,6 +189,7 @@ def store_out(store: Store) -> StoreOut:
         admin_url=status.admin_url,
         storefront_url=status.storefront_url,
         store_namespace=status.namespace,
+        simulated=status.simulated,
         deleting=metadata.deletion_timestamp is not None,
         queue_position=status.queue.position if status.queue else None,
         steps=[

@@ -768,6 +768,11 @@ export interface components {
              */
             request_id?: string | null;
             /**
+             * Simulated
+             * @description True when the store's pods run on a simulated node and nothing is served; null until the operator has seen where they run
+             */
+            simulated?: boolean | null;
+            /**
              * Steps
              * @description Provisioning steps with state and timing
              */

@@ -4,6 +4,7 @@ import type { Store } from "../api/types";
 import { Credentials } from "../components/Credentials";
 import { DeleteStoreDialog } from "../components/DeleteStoreDialog";
 import { ENGINE_NAMES, PhaseBadge } from "../components/PhaseBadge";
+import { SimulatedBadge } from "../components/SimulatedBadge";
 import { StoreSteps } from "../components/StoreSteps";
 import { Button, Card, ErrorState, Loading, PageTitle, focusRing } from "../components/ui";
 import { PHASE_WORDS, dateTime, progress, reasonWords } from "../lib/format";
@@ -105,7 +106,14 @@ export function StoreDetailPage() {
   const { current, total } = progress(store.steps ?? []);
   return (
     <>
-      <PageTitle actions={<PhaseBadge phase={store.phase} />}>{store.display_name}</PageTitle>
+      <PageTitle
+        actions={
+          <>
+            <PhaseBadge phase={store.phase} />
+            <SimulatedBadge store={store} />
+          </>
+        }
+      >{store.display_name}</PageTitle>
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">
           <Card>

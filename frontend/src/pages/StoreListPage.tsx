@@ -1,6 +1,7 @@
 import { Link } from "react-router-dom";
 import type { Store } from "../api/types";
 import { ENGINE_NAMES, PhaseBadge } from "../components/PhaseBadge";
+import { SimulatedBadge } from "../components/SimulatedBadge";
 import { Button, Empty, ErrorState, Loading, PageTitle, ScrollRegion, focusRing } from "../components/ui";
 import { age, progress } from "../lib/format";
 import { useStoreList } from "../hooks/useStores";
@@ -46,6 +47,7 @@ export function StoreRows({ stores, showTenant = false }: { stores: Store[]; sho
               {showTenant && <td className="px-3 py-2">{store.tenant}</td>}
               <td className="px-3 py-2">
                 <PhaseBadge phase={store.phase} />
+                <SimulatedBadge store={store} />
               </td>
               <td className="px-3 py-2 whitespace-nowrap">
                 <StoreProgress store={store} />

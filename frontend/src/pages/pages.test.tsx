@@ -45,6 +45,18 @@ describe("store list", () => {
     expect(within(row).getByText("WooCommerce")).toBeInTheDocument();
   });
 
+  it("badges simulated stores only", async () => {
+    logIn();
+    const stores = [store({ id: "sim", simulated: true, phase: "Ready" }), store({ id: "real", simulated: false, phase: "Ready" })];
+    stubGateway((url) => (url.pathname === "/api/v1/stores" ? json({ items: stores }) : undefined));
+    renderAt("/");
+    const rows = await screen.findAllByTestId("store-row");
+    const row = (id: string): HTMLElement => rows.find((r) => r.dataset.store === id) ?? document.body;
+    expect(within(row("sim")).getByTestId("simulated")).toHaveAccessibleName(/nothing is served/);
+    expect(within(row("real")).getByText("Ready")).toBeInTheDocument();
+    expect(within(row("real")).queryByTestId("simulated")).toBeNull();
+  });
+
   it("says so when there are no stores", async () => {
     logIn();
     stubGateway((url) => (url.pathname === "/api/v1/stores" ? json({ items: [] }) : undefined));

@@ -87,12 +87,28 @@ image: {{ include "ecommerce-store.image" . | quote }}
 imagePullPolicy: {{ .image.pullPolicy }}
 {{- end -}}
 
-{{/* Pod-level settings every store pod shares. */}}
+{{/* Pod-level settings every store pod shares, including the engine's scheduling (nodeSelector,
+tolerations, affinity). */}}
 {{- define "ecommerce-store.podDefaults" -}}
 # No store pod talks to the Kubernetes API; the operator execs into them instead.
 automountServiceAccountToken: false
 # Service links would inject <SVC>_PORT variables that images may misread as their own settings.
 enableServiceLinks: false
+{{- with (index .Values .Values.engine).scheduling }}
+{{- /* Per engine, so one cluster can place WooCommerce and Medusa pods on different nodes. */}}
+{{- with .nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
 {{- with .Values.global.imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
@@ -101,9 +117,10 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
-{{/* storageClassName line of a PVC spec, or nothing: global.storageClass "" = the default class. */}}
+{{/* storageClassName line of a PVC spec, or nothing: the engine's storageClass, else
+global.storageClass; "" = the default class. */}}
 {{- define "ecommerce-store.storageClass" -}}
-{{- $class := .Values.global.storageClass -}}
+{{- $class := (index .Values .Values.engine).storageClass | default .Values.global.storageClass -}}
 {{- if eq $class "-" -}}
 storageClassName: ""
 {{- else if $class -}}

@@ -306,6 +306,10 @@ class StoreKube:
         )
         return [self._dict(p) for p in (found.items if found is not None else [])]
 
+    async def read_node(self, name: str) -> dict[str, Any] | None:
+        found = await self._call(f"read node {name}", lambda: self._core.read_node(name), missing_ok=True)
+        return self._dict(found) if found is not None else None
+
     async def delete_pod(self, namespace: str, name: str) -> None:
         await self._call(
             f"delete pod {namespace}/{name}", lambda: self._core.delete_namespaced_pod(name, namespace), missing_ok=True

@@ -25,6 +25,9 @@ RELEASED: Final = "Released"
 """The Helm release is installed/upgraded at the wanted values and its workloads rolled out."""
 ENGINE_CONFIGURED: Final = "EngineConfigured"
 """Engine setup (WooCommerce/Medusa bootstrap) completed for the current recipe version."""
+SIMULATED: Final = "Simulated"
+"""True when the store's pods were scheduled on a simulated node (kwok): they never run, so nothing is
+served. Set from where the pods landed, never from the engine."""
 NAMESPACE_READY: Final = "NamespaceReady"
 """Tenant: its namespace, quota and RBAC exist."""
 

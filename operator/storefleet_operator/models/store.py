@@ -226,7 +226,7 @@ class StoreStatus(BaseModel):
     conditions: list[Condition] = Field(
         default_factory=list,
         json_schema_extra={"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"]},
-        description="Ready, Reconciling and Stalled (kstatus), plus Released and EngineConfigured.",
+        description="Ready, Reconciling and Stalled (kstatus), plus Released, EngineConfigured and Simulated.",
     )
     url: str | None = Field(default=None, description="The store's public URL.")
     admin_url: str | None = Field(default=None, description="The store's admin URL.")
@@ -234,6 +234,14 @@ class StoreStatus(BaseModel):
         default=None, description="The Medusa storefront URL, when the storefront is enabled."
     )
     namespace: str | None = Field(default=None, description="The namespace the store's workloads run in.")
+    simulated: bool | None = Field(
+        default=None,
+        description=(
+            "True when the store's pods were scheduled on a simulated node (kwok): they never run and "
+            "nothing is served, e.g. WooCommerce on a machine that cannot build its images. False when "
+            "every pod runs on a real node. Unset until the workloads were first rolled out."
+        ),
+    )
     release: ReleaseStatus | None = Field(default=None, description="The Helm release running the store.")
     credentials_secret: str | None = Field(
         default=None,

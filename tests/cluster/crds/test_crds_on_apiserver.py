@@ -223,7 +223,7 @@ def test_printer_columns_show_engine_phase_ready_url_and_wide_extras(
     patch(cluster, namespace, "shop", {"status": ready_status(1)}, status=True)
     table = cluster.kubectl("get", "stores", "-n", namespace, "-o", "wide").stdout.splitlines()
     assert re.split(r"\s{2,}", table[0].strip()) == [
-        "NAME", "ENGINE", "PHASE", "READY", "URL", "AGE", "STORE-NAMESPACE", "REASON",
+        "NAME", "ENGINE", "PHASE", "READY", "URL", "SIMULATED", "AGE", "STORE-NAMESPACE", "REASON",
     ]  # fmt: skip
     row = table[1].split()
     assert row[:5] == ["shop", "woocommerce", "Ready", "True", "http://shop.localhost"]

@@ -157,6 +157,7 @@ def test_status_follows_the_contract(
         "Ready": ("True", "Succeeded"),
         "Released": ("True", "InstallSucceeded"),
         "EngineConfigured": ("True", "EngineConfigured"),
+        "Simulated": ("True", "SimulatedNode"),  # kwok is the only node here
     }
     assert (status["url"], status["adminUrl"]) == (url, f"{url}/{'wp-admin' if engine == 'woocommerce' else 'admin'}/")
     assert status.get("storefrontUrl") == (url if storefront else None)
@@ -218,11 +219,30 @@ def test_every_transition_is_an_event_with_the_request_id(operator: OperatorProc
 
 def test_kubectl_shows_the_printer_columns(operator: OperatorProcess, shops: str) -> None:
     out = operator.cluster.kubectl("get", "stores", "-n", shops, "-o", "wide").stdout.splitlines()
-    assert out[0].split() == ["NAME", "ENGINE", "PHASE", "READY", "URL", "AGE", "STORE-NAMESPACE", "REASON"]
+    assert out[0].split() == [
+        "NAME", "ENGINE", "PHASE", "READY", "URL", "SIMULATED", "AGE", "STORE-NAMESPACE", "REASON",
+    ]  # fmt: skip
     rows = {line.split()[0]: line.split() for line in out[1:]}
     tenant = shops.removeprefix("tenant-")
-    assert rows["woo"][1:5] == ["woocommerce", "Ready", "True", f"http://woo-{tenant}.localhost"]
-    assert rows["med"][6:] == [store_namespace(shops, "med"), "Succeeded"]
+    # Only a kwok node here: every store's pods are scheduled on it, so every store is simulated.
+    assert rows["woo"][1:6] == ["woocommerce", "Ready", "True", f"http://woo-{tenant}.localhost", "true"]
+    assert rows["med"][5] == "true"
+    assert rows["med"][7:] == [store_namespace(shops, "med"), "Succeeded"]
+
+
+@pytest.mark.parametrize("name", ["woo", "med"])
+def test_with_only_a_kwok_node_every_store_is_simulated(operator: OperatorProcess, shops: str, name: str) -> None:
+    """The flag comes from the node the pods landed on (kwok here), not from the engine."""
+    status = status_of(operator.cluster, shops, name)
+    assert status["simulated"] is True
+    simulated = condition(status, "Simulated")
+    assert (simulated["status"], simulated["reason"]) == ("True", "SimulatedNode")
+    assert "pods run on a simulated node; nothing is served" in simulated["message"]
+    assert "(simulated: pods run on a simulated node; nothing is served)" in condition(status, "Ready")["message"]
+    [event] = [e for e in events_of(operator.cluster, shops, name) if e["reason"] == "SimulatedNode"]
+    assert "nothing is served" in event["message"]
+    described = operator.cluster.kubectl("describe", "store", name, "-n", shops).stdout
+    assert "pods run on a simulated node; nothing is served" in described
 
 
 def test_metrics_and_json_logs(operator: OperatorProcess, shops: str) -> None:

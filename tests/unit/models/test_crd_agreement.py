@@ -171,6 +171,7 @@ def test_store_crd_names_columns_and_subresources() -> None:
         "Phase": (".status.phase", 0),
         "Ready": ('.status.conditions[?(@.type=="Ready")].status', 0),
         "URL": (".status.url", 0),
+        "Simulated": (".status.simulated", 0),
         "Age": (".metadata.creationTimestamp", 0),
         "Store-Namespace": (".status.namespace", 1),
         "Reason": ('.status.conditions[?(@.type=="Ready")].reason', 1),

@@ -178,6 +178,7 @@ class MemoryKube:
         self.pod: Any = None
         self.pods: list[dict[str, Any]] = []
         self.deleted_pods: list[str] = []
+        self.nodes: dict[str, dict[str, Any]] = {}
         self.fail: Exception | None = None
 
     def _maybe_fail(self) -> None:
@@ -224,6 +225,10 @@ class MemoryKube:
 
     async def delete_pod(self, namespace: str, name: str) -> None:
         self.deleted_pods.append(name)
+
+    async def read_node(self, name: str) -> dict[str, Any] | None:
+        self._maybe_fail()
+        return self.nodes.get(name)
 
     async def find_ready_pod(self, namespace: str, selector: str) -> Any:
         from storefleet_operator.adapters.execs import PodNotFound

@@ -85,7 +85,7 @@ async def test_a_timeout_fails_the_step_naming_the_workload_that_is_not_ready() 
 async def test_ready_workloads_mark_the_release_released(revision: int, reason: str) -> None:
     clock = Clock(T0)
     p = make_pass(converged(started(3, revision), released=False))  # type: ignore[arg-type]
-    await WaitRollout().run(p, deps(clock=clock))
+    await WaitRollout().run(p, with_adapters(deps(clock=clock)))
     released = conditions_of(p.status)["Released"]
     assert (released.status, released.reason) == ("True", reason)
     [step] = p.status.steps

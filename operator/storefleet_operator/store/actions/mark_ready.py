@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storefleet_operator.models import READY, Reason, Store, StoreStatus, get_condition, mark_ready
+from storefleet_operator.store import placement
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass
@@ -23,7 +24,8 @@ def already_ready(store: Store, status: StoreStatus) -> bool:
 
 def ready_message(status: StoreStatus) -> str:
     where = f" at {status.url}" if status.url else ""
-    return f"Store is ready{where}"
+    simulated = f" (simulated: {placement.SIMULATED_MESSAGE})" if status.simulated else ""
+    return f"Store is ready{where}{simulated}"
 
 
 def ready(status: StoreStatus, *, generation: int | None, now: datetime) -> StoreStatus:

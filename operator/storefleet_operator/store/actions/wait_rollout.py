@@ -2,19 +2,22 @@
 
 The step's ``startedAt`` in status is the wait's clock, so an operator restart continues the same
 deadline instead of starting a new one. Progress per workload goes into the step message; a timeout
-names the workloads that are not ready.
+names the workloads that are not ready. Once rolled out, the nodes the pods landed on say whether the
+store is simulated (``placement``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from storefleet_operator.adapters.kube import KubeError
+from storefleet_operator.adapters.kube import INSTANCE_LABEL, KubeError
 from storefleet_operator.models import RELEASED, Reason, StoreStatus, set_condition
+from storefleet_operator.store import placement
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
@@ -89,6 +92,24 @@ async def recreate_stuck_pods(p: Pass, deps: Deps, rollout: RolloutView) -> None
             log.warning("store %s: cannot recreate stuck pods of %s: %s", p.snapshot.key, workload.name, exc)
 
 
+async def look_at_placement(p: Pass, deps: Deps) -> None:
+    """Set status.simulated and the Simulated condition from the nodes the store's pods run on."""
+    namespace = p.snapshot.namespace
+    try:
+        pods = await deps.kube.list_pods(namespace, {INSTANCE_LABEL: p.store.metadata.name})
+        names = placement.node_names(pods)
+        nodes = dict(zip(names, await asyncio.gather(*(deps.kube.read_node(n) for n in names)), strict=True))
+    except KubeError as exc:  # only a label on the store is missing; the next rollout looks again
+        log.warning("store %s: cannot tell which nodes its pods run on: %s", p.snapshot.key, exc)
+        return
+    found = placement.placement(nodes)
+    if found is None:
+        return
+    p.status, became = placement.with_placement(p.status, found, generation=p.generation, now=deps.clock())
+    if became:  # Normal, not Warning: on a local cluster this is expected; the message says what it means
+        p.emit(st.normal(Reason.SIMULATED_NODE, f"Store is simulated: {found.message()}"))
+
+
 def timed_out_message(rollout: RolloutView, timeout: float) -> str:
     waiting = ", ".join(str(w) for w in rollout.waiting_for) or rollout.summary()
     return f"workloads not ready after {timeout:.0f} s: {waiting}"
@@ -119,6 +140,7 @@ class WaitRollout(Action):
         if rollout.ready:
             p.status = st.succeed_step(p.status, st.STEP_ROLLOUT, f"Ready: {rollout.summary()}", now)
             p.status, reason, message = released(p.status, generation=p.generation, now=now)
+            await look_at_placement(p, deps)
             p.status = in_progress(p.status, Reason.CONFIGURING_ENGINE, message, generation=p.generation, now=now)
             p.emit(st.normal(reason, message))
             return NOW
