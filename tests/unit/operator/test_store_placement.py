@@ -22,7 +22,7 @@ from storefleet_localcluster import nodekinds
 from storefleet_operator.adapters.kube import KubeError
 from storefleet_operator.models import Reason, StoreStatus
 from storefleet_operator.store import placement
-from storefleet_operator.store.actions import mark_ready, wait_rollout
+from storefleet_operator.store.actions import mark_ready
 from storefleet_operator.store.decide import WaitRollout
 
 pytestmark = pytest.mark.unit
@@ -84,7 +84,7 @@ def rolled_out() -> Any:
 
 async def run_with(kube: MemoryKube) -> Any:
     p = rolled_out()
-    await wait_rollout.run(p, with_adapters(deps(clock=Clock(T0)), kube), WaitRollout())
+    await WaitRollout().run(p, with_adapters(deps(clock=Clock(T0)), kube))
     return p
 
 
@@ -119,7 +119,7 @@ async def test_an_already_simulated_store_is_not_announced_again() -> None:
     p = make_pass(
         converged(store(status=first.status.model_dump(by_alias=True, mode="json")), released=False)
     )
-    await wait_rollout.run(p, with_adapters(deps(clock=Clock(T0)), kube), WaitRollout())
+    await WaitRollout().run(p, with_adapters(deps(clock=Clock(T0)), kube))
     assert p.status.simulated is True
     assert all(e.reason != Reason.SIMULATED_NODE for e in p.events)
 
