@@ -251,10 +251,16 @@ class LocalCluster:
         return {**os.environ, "KUBECONFIG": str(self.kubeconfig), "PATH": f"{self.bin_dir}:{os.environ['PATH']}"}
 
     def kubectl(
-        self, *args: str, input: str | None = None, check: bool = True, kubeconfig: Path | None = None
+        self,
+        *args: str,
+        input: str | None = None,
+        check: bool = True,
+        kubeconfig: Path | None = None,
+        timeout: float = 180,
     ) -> subprocess.CompletedProcess[str]:
+        """Run kubectl against this cluster; ``timeout`` bounds the process (raise it for ``kubectl wait``)."""
         cmd = [str(self.bin_dir / "kubectl"), f"--kubeconfig={kubeconfig or self.kubeconfig}", *args]
-        result = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=180, check=False)
+        result = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout, check=False)
         if check and result.returncode != 0:
             raise subprocess.CalledProcessError(result.returncode, cmd, result.stdout, result.stderr)
         return result

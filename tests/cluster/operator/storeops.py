@@ -69,7 +69,9 @@ def condition(status: dict[str, Any], type_: str) -> dict[str, Any]:
 def wait_ready(cluster: LocalCluster, namespace: str, *names: str, timeout: int = READY_TIMEOUT) -> None:
     for name in names:
         out = cluster.kubectl(
-            "wait", "--for=condition=Ready", f"store/{name}", "-n", namespace, f"--timeout={timeout}s", check=False
+            "wait", "--for=condition=Ready", f"store/{name}", "-n", namespace, f"--timeout={timeout}s",
+            check=False,
+            timeout=timeout + 30,  # kubectl's own --timeout answers first, with its message
         )
         assert out.returncode == 0, f"{namespace}/{name} not Ready: {out.stderr}\n{status_of(cluster, namespace, name)}"
 
