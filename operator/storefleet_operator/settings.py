@@ -59,6 +59,10 @@ class OperatorSettings(BaseSettings):
     url_scheme: str = "http"
     """`https` when the chart's TLS values are on (values-vps.yaml)."""
 
+    ingress_port: int | None = Field(default=None, ge=1, le=65535)
+    """The port the ingress controller serves store hosts on, when it is not the scheme's default: the
+    local real node's Traefik listens on a free loopback port, so store URLs must carry it to open."""
+
     baked_images: bool = False
     """Use WordPress images with WooCommerce/themes baked in (no internet egress needed at setup)."""
 

@@ -172,6 +172,8 @@ class OperatorProcess(ServiceProcess):
             "STOREFLEET_OPERATOR_METRICS_PORT": str(self.metrics_port),
             "STOREFLEET_OPERATOR_LIVENESS_PORT": str(self.liveness_port),
             "STOREFLEET_OPERATOR_LOG_FORMAT": "json",
+            # Traefik on the real node listens on a free loopback port; store URLs must name it to open.
+            **({"STOREFLEET_OPERATOR_INGRESS_PORT": str(cluster.real_node.ingress_port)} if cluster.real_node else {}),
             **(env or {}),
         }
         super().__init__(cluster, "operator", ["-m", "storefleet_operator"], OPERATOR_SERVICE_ACCOUNT, base,

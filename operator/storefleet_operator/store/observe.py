@@ -161,8 +161,9 @@ def rollout_view(workloads: Sequence[Mapping[str, Any]]) -> RolloutView:
     return RolloutView(tuple(progress))
 
 
-def urls_from_ingress(ingress: Mapping[str, Any] | None, store: Store) -> Urls:
-    """The URLs people use, read from the Ingress the chart made (https when its TLS covers the host)."""
+def urls_from_ingress(ingress: Mapping[str, Any] | None, store: Store, port: int | None = None) -> Urls:
+    """The URLs people use, read from the Ingress the chart made (https when its TLS covers the host);
+    ``port`` when the ingress controller does not listen on the scheme's default port."""
     if not ingress:
         return Urls()
     spec = ingress.get("spec") or {}
@@ -171,7 +172,7 @@ def urls_from_ingress(ingress: Mapping[str, Any] | None, store: Store) -> Urls:
         return Urls()
     host = hosts[0]
     tls = any(host in (t.get("hosts") or []) for t in spec.get("tls") or [])
-    url = f"{'https' if tls else 'http'}://{host}"
+    url = f"{'https' if tls else 'http'}://{host}" + (f":{port}" if port else "")
     if store.spec.engine == "woocommerce":
         return Urls(url=url, admin_url=f"{url}/wp-admin/")
     storefront = url if store.spec.medusa_options().storefront.enabled else None
@@ -216,6 +217,7 @@ def observe(
     security_level: str,
     max_attempts: int,
     now: datetime,
+    ingress_port: int | None = None,
 ) -> Snapshot:
     namespace = naming.store_namespace(store.metadata.namespace, store.metadata.name)
     generation = store.metadata.generation
@@ -229,7 +231,7 @@ def observe(
         credentials_ready=raw.secret_present and raw.access_present,
         release=release_view(raw.history, desired, lock, now),
         rollout=rollout_view(raw.workloads),
-        urls=urls_from_ingress(raw.ingress, store),
+        urls=urls_from_ingress(raw.ingress, store, ingress_port),
         slot=slot,
         desired=desired,
         desired_error=desired_error,

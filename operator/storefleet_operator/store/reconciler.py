@@ -117,6 +117,7 @@ class StoreReconciler:
             slot=deps.gate.view(key),
             security_level=obs.pod_security_level(store.spec.engine, settings.pod_security_level),
             max_attempts=settings.step_max_attempts,
+            ingress_port=settings.ingress_port,
             now=now,
         )
         action = d.decide(snapshot)

@@ -237,6 +237,16 @@ def test_urls_are_read_from_the_ingress(s: Any, obj: dict[str, Any] | None, expe
     assert (urls.url, urls.admin_url, urls.storefront_url) == expected
 
 
+def test_urls_carry_the_ingress_port_when_it_is_not_the_default() -> None:
+    """The local real node's Traefik listens on a free loopback port: a URL without it opens nothing."""
+    urls = observe.urls_from_ingress(ingress("m-alice.localhost"), store(engine="medusa"), 44081)
+    assert (urls.url, urls.admin_url, urls.storefront_url) == (
+        "http://m-alice.localhost:44081",
+        "http://m-alice.localhost:44081/admin/",
+        "http://m-alice.localhost:44081",
+    )
+
+
 def test_the_last_failed_step_carries_the_reason_of_the_ready_condition() -> None:
     failed = store(
         status={
