@@ -221,7 +221,7 @@ def test_medusa_migrates_and_seeds_before_the_server_starts() -> None:
     ]
     (server,) = spec["containers"]
     assert server["name"] == "medusa"
-    assert server["command"] == ["medusa", "start", "-H", "0.0.0.0", "-p", "9000"]  # noqa: S104 (in-pod bind)
+    assert server["command"] == ["/app/node_modules/.bin/medusa", "start", "-H", "0.0.0.0", "-p", "9000"]  # noqa: S104 (in-pod bind)
     assert all(c["env"] == server["env"] for c in spec["initContainers"])
     env = env_of(server)
     assert env["MEDUSA_DISABLE_TELEMETRY"]["value"] == "true"
