@@ -93,6 +93,21 @@ async def test_ready_workloads_mark_the_release_released(revision: int, reason: 
     assert [e.reason for e in p.events] == [reason]
 
 
+async def test_a_helm_step_left_running_by_a_restart_is_closed_once_the_release_is_in_sync() -> None:
+    """The operator was killed while helm installed; helm finished; the new operator only waits for the
+    rollout, so without this the store would read Ready with its helm-release step still Running."""
+    s = store(
+        status={
+            "release": {"name": "shop", "revision": 1},
+            "steps": [{"name": "helm-release", "state": "Running", "attempts": 1, "startedAt": T0.isoformat()}],
+        }
+    )
+    p = make_pass(converged(s, released=False))  # type: ignore[arg-type]
+    await WaitRollout().run(p, with_adapters(deps(clock=Clock(T0))))
+    steps = {step.name: step.state for step in p.status.steps}
+    assert steps == {"helm-release": "Succeeded", "wait-for-rollout": "Succeeded"}
+
+
 def pod(name: str, revision: str, ready: bool) -> dict[str, object]:
     return {
         "metadata": {"name": name, "labels": {"app": "db", "controller-revision-hash": revision}},

@@ -132,6 +132,12 @@ class WaitRollout(Action):
 
     async def run(self, p: Pass, deps: Deps) -> Next:
         rollout, now = p.snapshot.rollout, deps.clock()
+        release_step = st.get_step(p.status, st.STEP_RELEASE)
+        if release_step is not None and release_step.state == "Running":
+            # decide only waits for a rollout once the release is in sync, so the helm command that
+            # started this step finished while no operator watched it (a restart mid-install).
+            message = "Release applied (its helm command finished while the operator was restarting)"
+            p.status = st.succeed_step(p.status, st.STEP_RELEASE, message, now)
         timeout = float(deps.settings.rollout_timeout_seconds)
         step = st.get_step(p.status, st.STEP_ROLLOUT)
         first_look = step is None or step.state != "Running"
