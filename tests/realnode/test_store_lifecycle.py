@@ -96,10 +96,11 @@ def test_a_pod_in_one_store_cannot_reach_another_stores_database(
 
 
 def test_the_ingress_controller_reaches_both_stores(real_shop: RealStore, other: RealStore) -> None:
-    for store in (real_shop, other):
+    for store in (real_shop, other):  # the Ingress sends /store to Medusa and the rest to the storefront
         with store.http() as client:
-            response = client.get("/health")
-        assert (response.status_code, response.text) == (200, "OK"), store.name
+            products, page = client.get("/store/products"), client.get("/")
+        assert products.status_code == 200 and products.json()["products"], (store.name, products.text[:300])
+        assert page.status_code == 200 and '<div id="root">' in page.text, (store.name, page.text[:300])
 
 
 def service_rules() -> str:
