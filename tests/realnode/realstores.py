@@ -9,6 +9,7 @@ the tier keeps their number small. The fixtures build on the node helper's contr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -90,14 +91,17 @@ class RealStore:
     def secret(self, key: str) -> str:
         return secret_value(self.cluster, self.namespace, f"{self.name}-credentials", key)
 
-    def admin(self) -> httpx.Client:
-        client = self.http()
-        token = client.post(
-            "/admin/auth/token", json={"email": self.secret("admin-email"), "password": self.secret("admin-password")}
-        )
-        token.raise_for_status()
-        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        return client
+    @contextlib.contextmanager
+    def admin(self) -> Iterator[httpx.Client]:
+        """A client logged in to the Medusa admin API with the credentials from the store's Secret."""
+        with self.http() as client:
+            token = client.post(
+                "/admin/auth/token",
+                json={"email": self.secret("admin-email"), "password": self.secret("admin-password")},
+            )
+            token.raise_for_status()
+            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            yield client
 
     def pods(self) -> list[dict[str, Any]]:
         listed = self.cluster.kubectl("get", "pods", "-n", self.namespace, "-o", "json").stdout

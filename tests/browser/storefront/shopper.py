@@ -54,5 +54,7 @@ def choose_shipping(page: Page, name: str) -> None:
 def place_order(page: Page) -> int:
     page.get_by_role("button", name="Place order").click()
     display = page.get_by_test_id("order-display-id")
-    expect(display).to_be_visible()
+    # Completing a cart is Medusa's slowest call (payment, inventory, order); on a real node on a busy
+    # machine it outlasts expect's 5 s default.
+    expect(display).to_be_visible(timeout=30_000)
     return int(display.inner_text().lstrip("#"))
