@@ -110,7 +110,9 @@ class StoreService:
     async def get(self, scope: StoreScope, store_id: str) -> Store:
         if not store_rules.store_id_is_valid(store_id):
             raise self._not_found(scope, store_id)
-        if self.cache.synced:
+        # Tenants read through the API as themselves, so Kubernetes RBAC still judges every tenant read
+        # (isolation must not rest on gateway code); the cache serves the gateway's own (admin) reads.
+        if self.cache.synced and scope.as_admin:
             cached = self.cache.get(scope.namespace, store_id)
             if cached is not None:
                 return cached
@@ -137,7 +139,8 @@ class StoreService:
         """
         repository = self.gateway if scope is None else scope.reader
         namespace = None if scope is None else scope.namespace
-        if self.cache.synced or (continue_token or "").startswith(CACHE_TOKEN_PREFIX):
+        from_cache = self.cache.synced or (continue_token or "").startswith(CACHE_TOKEN_PREFIX)
+        if from_cache and (scope is None or scope.as_admin):  # tenants: RBAC-judged reads (see get)
             return self._cached_page(
                 namespace, phase=phase, engine=engine, limit=limit, token=continue_token, text=text
             )

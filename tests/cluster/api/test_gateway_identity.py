@@ -69,7 +69,9 @@ def can_i(platform: Platform, verb: str, resource: str, *extra: str) -> bool:
         pytest.param("create", "events", "all", True, id="who-asked-events-on-stores"),
         pytest.param("delete", "events", "all", False, id="no-erasing-the-audit-trail"),
         pytest.param("patch", "events", "all", False, id="no-rewriting-the-audit-trail"),
-        pytest.param("list", "secrets", "platform", False, id="no-listing-all-users"),
+        # list/watch in its own namespace feed the user cache (it could already get every Secret there).
+        pytest.param("list", "secrets", "platform", True, id="lists-its-own-users-for-the-cache"),
+        pytest.param("list", "secrets", "kube-system", False, id="no-listing-secrets-elsewhere"),
         pytest.param("get", "secrets", "kube-system", False, id="no-secrets-elsewhere"),
         pytest.param("get", "secrets", "all", False, id="no-secrets-cluster-wide"),
         pytest.param("create", "stores.storefleet.io", "default", False, id="store-writes-only-as-tenant"),
