@@ -28,7 +28,14 @@ from storefleet_operator.engines import (
     recipe_for,
     run_recipe,
 )
-from storefleet_operator.models import ENGINE_CONFIGURED, Reason, SetupStatus, StoreStatus, set_condition
+from storefleet_operator.models import (
+    ENGINE_CONFIGURED,
+    ConditionStatus,
+    Reason,
+    SetupStatus,
+    StoreStatus,
+    set_condition,
+)
 from storefleet_operator.settings import OperatorSettings
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
@@ -119,23 +126,7 @@ class ConfigureEngine(Action):
         now = deps.clock()
         if not completed:
             message = f"Configuring {engine}: {len(recipe.steps)} setup steps"
-            conditions = set_condition(
-                p.status.conditions,
-                ENGINE_CONFIGURED,
-                "Unknown",
-                Reason.CONFIGURING_ENGINE,
-                message,
-                observed_generation=p.generation,
-                now=now,
-            )
-            p.status = in_progress(
-                p.status.model_copy(update={"conditions": conditions}),
-                Reason.CONFIGURING_ENGINE,
-                message,
-                generation=p.generation,
-                now=now,
-            )
-            p.emit(st.normal(Reason.CONFIGURING_ENGINE, message))
+            _announce(p, "Unknown", Reason.CONFIGURING_ENGINE, message, now)
         try:
             pod = await deps.kube.find_ready_pod(s.namespace, recipe.target.selector)
         except (PodNotFound, KubeError) as exc:
@@ -151,7 +142,6 @@ class ConfigureEngine(Action):
             if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
                 completed.append(event.step)
                 p.status = with_completed(p.status, recipe, completed)
-            if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
                 await p.checkpoint()  # a finished step is durable before the next one starts
 
         try:
@@ -170,23 +160,17 @@ class ConfigureEngine(Action):
                 final=True,
                 attempts=exc.attempts,
             ) from None
-        now = deps.clock()
         done = f"{engine} is configured ({len(recipe.steps)} steps, recipe {recipe.version})"
-        conditions = set_condition(
-            p.status.conditions,
-            ENGINE_CONFIGURED,
-            "True",
-            Reason.ENGINE_CONFIGURED,
-            done,
-            observed_generation=p.generation,
-            now=now,
-        )
-        p.status = in_progress(
-            p.status.model_copy(update={"conditions": conditions}),
-            Reason.ENGINE_CONFIGURED,
-            done,
-            generation=p.generation,
-            now=now,
-        )
-        p.emit(st.normal(Reason.ENGINE_CONFIGURED, done))
+        _announce(p, "True", Reason.ENGINE_CONFIGURED, done, deps.clock())
         return NOW
+
+
+def _announce(p: Pass, configured: ConditionStatus, reason: str, message: str, now: datetime) -> None:
+    """Set EngineConfigured, keep the store in progress with the same words, and emit them as an Event."""
+    conditions = set_condition(
+        p.status.conditions, ENGINE_CONFIGURED, configured, reason, message, observed_generation=p.generation, now=now
+    )
+    p.status = in_progress(
+        p.status.model_copy(update={"conditions": conditions}), reason, message, generation=p.generation, now=now
+    )
+    p.emit(st.normal(reason, message))
