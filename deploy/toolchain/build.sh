@@ -120,6 +120,28 @@ build_one() {  # build_one MODULE_DIR NAME PACKAGE LDFLAGS
   mv "$tmp/$2" "$BIN/$2" && rmdir "$tmp"
 }
 
+# Traefik, less lego's DNS-01 providers. Those providers and their cloud SDKs are over a third of
+# Traefik's packages and most of its cold compile; the local node serves plain HTTP on loopback and
+# never asks an ACME server for a certificate. So the build copies lego from the module cache into a
+# scratch directory, swaps its generated provider table for traefik/lego-dns-providers.go.in (every
+# DNS-01 provider name answers an error), and points a scratch copy of go.mod at it. Nothing of lego
+# is kept in this repository, and the tools module's go.mod and go.sum stay as they are.
+build_traefik() {
+  local work lego
+  work=$(mktemp -d "$DIR/.traefik.XXXXXX")
+  log "building traefik (without lego's DNS-01 providers)"
+  (cd "$HERE/traefik" && go mod download github.com/go-acme/lego/v4)
+  lego=$(cd "$HERE/traefik" && go list -m -f '{{.Dir}}' github.com/go-acme/lego/v4)
+  cp -r "$lego" "$work/lego" && chmod -R u+w "$work/lego"
+  cp "$HERE/traefik/lego-dns-providers.go.in" "$work/lego/providers/dns/zz_gen_dns_providers.go"
+  cp "$HERE/traefik/go.mod" "$work/go.mod" && cp "$HERE/traefik/go.sum" "$work/go.sum"
+  (cd "$HERE/traefik" && go mod edit -modfile="$work/go.mod" -replace="github.com/go-acme/lego/v4=$work/lego" \
+    && go build -modfile="$work/go.mod" -trimpath -o "$work/traefik" \
+      -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" \
+      github.com/traefik/traefik/v3/cmd/traefik)
+  mv "$work/traefik" "$BIN/traefik" && rm -rf "$work"
+}
+
 if [ "$TARGET" = node ]; then
   need_k8s=0
   for n in kubelet kube-proxy; do have "$n" || need_k8s=1; done
@@ -129,8 +151,7 @@ if [ "$TARGET" = node ]; then
   have coredns || build_one coredns coredns . \
     "-s -w -X github.com/coredns/coredns/coremain.GitCommit=v$COREDNS_VERSION"
   check coredns
-  have traefik || build_one traefik traefik github.com/traefik/traefik/v3/cmd/traefik \
-    "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION"
+  have traefik || build_traefik
   check traefik
   echo "$DIR"
   exit 0
