@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make dev        start the local control plane and storefleet on it; prints URLs and login"
 	@echo "make test       install what is needed and run every test tier this machine can run"
-	@echo "make toolchain  build the pinned etcd/kube-*/kubectl/kwok/helm binaries from Go modules"
+	@echo "make toolchain  build the pinned etcd/kube-*/kubectl/kwok/helm/promtool binaries from Go modules"
 	@echo "make lint       ruff, mypy (strict), import-linter, generated-file checks"
 	@echo "make perf       run the benchmarks in tests/perf"
 
@@ -47,6 +47,8 @@ system-deps:
 toolchain:
 	@command -v go >/dev/null || { echo "Go 1.26 is needed to build the local control plane toolchain"; exit 1; }
 	bash deploy/toolchain/build.sh >/dev/null
+	@# promtool, for the alert rules' checks and unit tests (a cache directory of its own).
+	bash deploy/toolchain/build.sh observability >/dev/null
 	@# The real node's binaries only where a real node can run (root, Linux); see realnode.py.
 	@if [ "$$(uname -s)" = Linux ] && [ "$$(id -u)" = 0 ]; then bash deploy/toolchain/build.sh node >/dev/null; fi
 

@@ -22,6 +22,8 @@ _correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("co
 
 # Provisioning takes seconds on the local cluster and minutes on a real one (image pulls, WP-CLI).
 _DURATION_BUCKETS = (1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1200)
+# Most stores take a slot at once (0); a queued one waits for whole provisionings ahead of it.
+_QUEUE_WAIT_BUCKETS = (0, 1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600)
 
 
 @dataclass
@@ -52,6 +54,17 @@ class Metrics:
         self.in_flight = Gauge(
             "storefleet_provisioning_in_flight", "Stores holding a provisioning slot.", registry=r
         )
+        self.queue_wait_seconds = Histogram(
+            "storefleet_provisioning_queue_wait_seconds",
+            "Time a store waited for a provisioning slot before taking one (0 when one was free).",
+            buckets=_QUEUE_WAIT_BUCKETS, registry=r,
+        )
+        # The process's start time, the usual way to count restarts (changes() over it); our own name
+        # because this registry holds only storefleet's series (no process collector).
+        self.start_time_seconds = Gauge(
+            "storefleet_operator_start_time_seconds", "Unix time this operator process started.", registry=r
+        )
+        self.start_time_seconds.set_to_current_time()
         self.orphans_collected_total = Counter(
             "storefleet_orphans_collected_total",
             "Store namespaces and Helm releases removed because their Store is gone (or was replaced).",

@@ -85,6 +85,22 @@ def ensure_node_toolchain() -> Path:
     return directory
 
 
+def observability_toolchain_dir() -> Path:
+    """The versioned cache directory ``build.sh observability`` writes (promtool)."""
+    return toolchain_dir().parent / f"prometheus-{versions()['PROMETHEUS_VERSION']}"
+
+
+def promtool() -> Path:
+    """The pinned promtool, which checks and unit-tests the platform chart's alert rules; raises
+    ToolchainMissing with the fix when it is absent (``make toolchain`` builds it)."""
+    path = observability_toolchain_dir() / "bin" / "promtool"
+    if not path.exists():
+        raise ToolchainMissing(
+            f"{path} is missing: run `make toolchain` (deploy/toolchain/build.sh observability builds it)"
+        )
+    return path
+
+
 @cache
 def binary(name: str) -> Path:
     """Path of one pinned binary; raises ToolchainMissing with the fix when it is absent."""

@@ -37,8 +37,12 @@ class ProvisioningGate:
     clock: Callable[[], float] = time.monotonic
     on_change: Callable[[int, int], None] | None = None
     """Called with (queue depth, in flight) after every change, for metrics."""
+    on_admit: Callable[[float], None] | None = None
+    """Called with the seconds a store waited in the queue when it takes a slot (0 when it never had to
+    wait), for metrics. Not called for work resumed after a restart: its wait was before the restart."""
     _holders: set[str] = field(default_factory=set)
     _waiters: dict[str, float] = field(default_factory=dict)  # key -> last time it asked; insertion = order
+    _queued_since: dict[str, float] = field(default_factory=dict)  # key -> when it joined the queue
     _wakeups: dict[str, asyncio.Event] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -60,9 +64,13 @@ class ProvisioningGate:
         an operator restart (then the limit may be exceeded until those stores finish; new ones wait)."""
         if not resuming and not self.view(key).available:
             return False
+        admitted = key not in self._holders
         self._waiters.pop(key, None)
+        queued_since = self._queued_since.pop(key, None)
         self._holders.add(key)
         self._changed()
+        if admitted and not resuming and self.on_admit is not None:
+            self.on_admit(0.0 if queued_since is None else self.clock() - queued_since)
         return True
 
     def enqueue(self, key: str) -> int:
@@ -72,6 +80,7 @@ class ProvisioningGate:
         new = key not in self._waiters
         self._waiters[key] = self.clock()
         if new:
+            self._queued_since[key] = self._waiters[key]
             self._changed()
         return list(self._waiters).index(key) + 1
 
@@ -80,6 +89,7 @@ class ProvisioningGate:
         if key in self._holders or key in self._waiters:
             self._holders.discard(key)
             self._waiters.pop(key, None)
+            self._queued_since.pop(key, None)
             self._changed()
             # Wake whoever is now first in line instead of letting them poll.
             for waiter in list(self._waiters)[: max(0, self.limit - len(self._holders))]:
@@ -109,6 +119,7 @@ class ProvisioningGate:
         stale = [key for key, asked in self._waiters.items() if asked < cutoff]
         for key in stale:
             del self._waiters[key]
+            self._queued_since.pop(key, None)
         if stale:
             self._changed()
 

@@ -71,7 +71,9 @@ class StoreRuntime:
         cls, settings: OperatorSettings, api: client.ApiClient, helm: HelmClient, metrics: Metrics
     ) -> StoreRuntime:
         telemetry = Telemetry(metrics)
-        gate = ProvisioningGate(settings.max_concurrent_provisions, on_change=telemetry.queue)
+        gate = ProvisioningGate(
+            settings.max_concurrent_provisions, on_change=telemetry.queue, on_admit=telemetry.queue_waited
+        )
         telemetry.queue(0, 0)
         deps = Deps(
             settings=settings,

@@ -69,3 +69,6 @@ class Telemetry:
     def queue(self, depth: int, in_flight: int) -> None:
         self.metrics.queue_depth.set(depth)
         self.metrics.in_flight.set(in_flight)
+
+    def queue_waited(self, seconds: float) -> None:
+        self.metrics.queue_wait_seconds.observe(max(0.0, seconds))

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from tests.cluster.operator_support import OperatorProcess
 from tests.unit.monitoring.monitoring_files import (
+    alert_expressions,
     dashboard_expressions,
     exposed_series,
     storefleet_metrics,
@@ -43,7 +44,7 @@ def scraped(operator: OperatorProcess, gateway: GatewayProcess) -> set[str]:
     return exposed_series(operator.metrics()) | exposed_series(gateway_text)
 
 
-@pytest.mark.parametrize("source", [dashboard_expressions], ids=["grafana-dashboard"])
+@pytest.mark.parametrize("source", [dashboard_expressions, alert_expressions], ids=["grafana-dashboard", "alert-rules"])
 def test_every_queried_storefleet_metric_is_served(scraped: set[str], source: object) -> None:
     assert callable(source)
     used = storefleet_metrics(source())

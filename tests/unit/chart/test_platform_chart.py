@@ -53,6 +53,7 @@ def test_chart_lints_strictly(values: Path | None) -> None:
         pytest.param({"operator": {"logFormat": "xml"}}, "logFormat", id="bad-log-format"),
         pytest.param({"gateway": {"replicas": 1}}, "needs gateway.replicas >= 2", id="pdb-one-replica"),
         pytest.param({"metrics": {"serviceMonitor": {"enabled": True}}}, "Prometheus Operator", id="no-monitor-crd"),
+        pytest.param({"metrics": {"prometheusRule": {"enabled": True}}}, "Prometheus Operator", id="no-rule-crd"),
     ],
 )
 def test_impossible_values_are_refused_with_a_reason(tmp_path: Path, override: dict[str, Any], complaint: str) -> None:
@@ -75,6 +76,19 @@ def test_service_monitors_scrape_both_processes_when_prometheus_operator_is_ther
         wanted = monitor["spec"]["selector"]["matchLabels"].items()
         selected = [s for s in services if wanted <= s["metadata"]["labels"].items()]
         assert len(selected) == 1 and any(p["name"] == "metrics" for p in selected[0]["spec"]["ports"])
+
+
+def test_the_prometheus_rule_is_the_alert_rule_file_when_enabled(tmp_path: Path) -> None:
+    # files/alerts.yaml is what promtool checks and unit-tests; the PrometheusRule must carry it unchanged.
+    values = tmp_path / "values.yaml"
+    values.write_text(yaml.safe_dump({"metrics": {"prometheusRule": {"enabled": True, "labels": {"release": "kps"}}}}))
+    rules = [d for d in render("-f", str(values), "--api-versions", "monitoring.coreos.com/v1")
+             if d["kind"] == "PrometheusRule"]
+    assert len(rules) == 1
+    assert rules[0]["apiVersion"] == "monitoring.coreos.com/v1"
+    assert rules[0]["metadata"]["labels"]["release"] == "kps"
+    assert rules[0]["spec"] == yaml.safe_load((CHART / "files" / "alerts.yaml").read_text())
+    assert not [d for d in render("--api-versions", "monitoring.coreos.com/v1") if d["kind"] == "PrometheusRule"]
 
 
 def test_no_values_widen_rbac() -> None:

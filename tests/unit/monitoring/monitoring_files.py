@@ -1,41 +1,35 @@
-"""Where the platform's alert rules and Grafana dashboard live, the metric names they query, and the
-pinned promtool (built from Go modules by deploy/toolchain/build.sh, cached by module version)."""
+"""Where the platform's alert rules and Grafana dashboard live, and the metric names they query."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-from pathlib import Path
+from typing import Any
 
 import yaml
 
-from storefleet_localcluster.toolchain import BUILD_SCRIPT, REPO_ROOT
+from storefleet_localcluster.toolchain import REPO_ROOT
 
 FILES = REPO_ROOT / "deploy" / "helm" / "storefleet" / "files"
 ALERTS = FILES / "alerts.yaml"
 ALERT_TESTS = FILES / "alerts_test.yaml"
 DASHBOARD = FILES / "dashboard.json"
-PROMTOOL_MODULE = REPO_ROOT / "deploy" / "toolchain" / "prometheus" / "go.mod"
 
 _STOREFLEET_METRIC = re.compile(r"\bstorefleet_[a-z_]+\b")
 
 
-def promtool() -> Path:
-    """The pinned promtool; builds it (with the rest of the toolchain, once) when it is missing."""
-    version = re.search(r"github.com/prometheus/prometheus v([0-9.]+)", PROMTOOL_MODULE.read_text())
-    assert version is not None, f"{PROMTOOL_MODULE} pins no github.com/prometheus/prometheus"
-    cache = Path(os.environ.get("STOREFLEET_CACHE", Path.home() / ".cache" / "storefleet"))
-    path = cache / "toolchain" / f"promtool-{version[1]}" / "promtool"
-    if not path.exists():
-        subprocess.run(["bash", str(BUILD_SCRIPT)], check=True, stdout=subprocess.DEVNULL)
-    return path
+def alert_rules() -> dict[str, dict[str, Any]]:
+    groups = yaml.safe_load(ALERTS.read_text())["groups"]
+    return {rule["alert"]: rule for group in groups for rule in group["rules"]}
 
 
 def alert_expressions() -> dict[str, str]:
-    groups = yaml.safe_load(ALERTS.read_text())["groups"]
-    return {rule["alert"]: rule["expr"] for group in groups for rule in group["rules"]}
+    """Each alert's expression, and the query its runbook tells a person to run."""
+    rules = alert_rules()
+    return {
+        **{name: rule["expr"] for name, rule in rules.items()},
+        **{f"{name} [runbook]": rule["annotations"]["runbook"] for name, rule in rules.items()},
+    }
 
 
 def dashboard_expressions() -> dict[str, str]:

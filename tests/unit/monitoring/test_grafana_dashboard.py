@@ -15,6 +15,7 @@ COVERED = {
     "provisioning duration per engine": "storefleet_provisioning_duration_seconds_bucket",
     "step duration per step and engine": "storefleet_step_duration_seconds_bucket",
     "queue depth": "storefleet_provisioning_queue_depth",
+    "queue wait": "storefleet_provisioning_queue_wait_seconds_bucket",
     "failures by step": "storefleet_step_failures_total",
     "gateway latency": "storefleet_gateway_request_duration_seconds_bucket",
     "gateway errors": "storefleet_gateway_requests_total",

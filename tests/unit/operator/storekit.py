@@ -143,7 +143,9 @@ def deps(*, clock: Clock | None = None, **setting_overrides: Any) -> Deps:
         kube=cast(Any, None),
         helm=cast(Any, None),
         executor=cast(Any, None),
-        gate=ProvisioningGate(config.max_concurrent_provisions, on_change=telemetry.queue),
+        gate=ProvisioningGate(
+            config.max_concurrent_provisions, on_change=telemetry.queue, on_admit=telemetry.queue_waited
+        ),
         telemetry=telemetry,
         clock=clock or Clock(),
         rand=lambda: 0.5,

@@ -92,6 +92,23 @@ def test_release_wakes_the_next_in_line_and_metrics_follow() -> None:
     assert seen == [(0, 1), (1, 1), (1, 0)]
 
 
+def test_the_wait_for_a_slot_is_reported_once_per_admission_from_joining_the_queue() -> None:
+    clock = Clock()
+    waits: list[float] = []
+    gate = ProvisioningGate(1, stale_after=120, clock=clock, on_admit=waits.append)
+    assert gate.acquire("a")  # a free slot: no wait
+    assert gate.acquire("a")  # still holding it: not a second admission
+    gate.enqueue("b")
+    clock.now = 50
+    gate.enqueue("b")  # asking again does not restart its wait
+    clock.now = 90
+    gate.release("a")
+    assert gate.acquire("b")
+    gate.release("b")
+    assert gate.acquire("resumed", resuming=True)  # admitted before a restart: its wait is unknown
+    assert waits == [0.0, 90.0]
+
+
 def test_a_limit_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         ProvisioningGate(0)
