@@ -26,7 +26,12 @@ from storefleet_localcluster.cluster import LocalCluster
 
 # The real Medusa + PostgreSQL backend and the storefront served against it (session-scoped, started
 # only by the tests that ask for them).
-pytest_plugins = ("tests.medusa.fixtures", "tests.browser.storefront.fixtures", "tests.realnode.realstores")
+pytest_plugins = (
+    "tests.medusa.fixtures",
+    "tests.browser.storefront.fixtures",
+    "tests.realnode.realstores",
+    "tests.audit.fixtures",
+)
 
 
 @cache
