@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from functools import cache
 
 import pytest
+from tests.audit.fixtures import AuditDatabase
 from tests.cluster.operator_support import OperatorProcess, install_platform
 
 from storefleet_localcluster.cluster import LocalCluster
@@ -84,12 +85,13 @@ _RUNNING: list[OperatorProcess] = []
 
 
 @pytest.fixture(scope="session")
-def operator(installed_platform: LocalCluster) -> Iterator[OperatorProcess]:
-    """The real operator, running under its own ServiceAccount token for the whole session.
+def operator(installed_platform: LocalCluster, audit_database: AuditDatabase) -> Iterator[OperatorProcess]:
+    """The real operator, running under its own ServiceAccount token for the whole session, writing
+    its Store Events to the session's audit database as well (as a deployment with one does).
 
     Tests that kill or restart it must leave it running again when they finish.
     """
-    process = OperatorProcess(installed_platform)
+    process = OperatorProcess(installed_platform, {"STOREFLEET_OPERATOR_AUDIT_DATABASE_URL": audit_database.url})
     process.start()
     _RUNNING.append(process)
     try:
