@@ -18,12 +18,15 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pytest
-from tests.audit.fixtures import AuditDatabase
 from tests.cluster.operator_support import OperatorProcess, install_platform
 
 from storefleet_localcluster.cluster import LocalCluster
+
+if TYPE_CHECKING:  # imported as a plugin below; importing it here first would skip assertion rewriting
+    from tests.audit.fixtures import AuditDatabase
 
 # The real Medusa + PostgreSQL backend and the storefront served against it (session-scoped, started
 # only by the tests that ask for them).
