@@ -57,7 +57,9 @@ async def until_audited(
         items = await audit(http, admin, **params, limit="500")
         if types <= {item["type"] for item in items}:
             return items
-        assert loop.time() < deadline, f"{types - {item['type'] for item in items}} never reached the audit page"
+        seen = sorted({(item["type"], item["source"]) for item in items})
+        missing = types - {item["type"] for item in items}
+        assert loop.time() < deadline, f"{missing} never reached the audit page: {seen}"
         await asyncio.sleep(1)
 
 
@@ -73,7 +75,8 @@ async def test_a_provisioning_and_a_lockout_are_kept_in_the_database_and_filtera
     for _ in range(3):  # wrong passwords until the account locks: a security event
         await login(http, lea.email, "not-the-password")
 
-    operator_and_gateway = {"StoreRequested", "Succeeded"}
+    # StoreRequested is the gateway's; Provisioning the operator's first steps (namespace, credentials).
+    operator_and_gateway = {"StoreRequested", "Provisioning"}
     items = await until_audited(http, admin, operator_and_gateway, tenant=lea.tenant, store="lea-shop")
     assert {item["store"] for item in items} == {"lea-shop"}
     assert {item["tenant"] for item in items} == {lea.tenant}
