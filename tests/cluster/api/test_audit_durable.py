@@ -75,8 +75,8 @@ async def test_a_provisioning_and_a_lockout_are_kept_in_the_database_and_filtera
     for _ in range(3):  # wrong passwords until the account locks: a security event
         await login(http, lea.email, "not-the-password")
 
-    # StoreRequested is the gateway's; Provisioning the operator's first steps (namespace, credentials).
-    operator_and_gateway = {"StoreRequested", "Provisioning"}
+    # StoreRequested is the gateway's; Provisioning (first steps) and Succeeded (Ready) the operator's.
+    operator_and_gateway = {"StoreRequested", "Provisioning", "Succeeded"}
     items = await until_audited(http, admin, operator_and_gateway, tenant=lea.tenant, store="lea-shop")
     assert {item["store"] for item in items} == {"lea-shop"}
     assert {item["tenant"] for item in items} == {lea.tenant}
