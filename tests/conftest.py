@@ -18,15 +18,24 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pytest
 from tests.cluster.operator_support import OperatorProcess, install_platform
 
 from storefleet_localcluster.cluster import LocalCluster
 
+if TYPE_CHECKING:  # imported as a plugin below; importing it here first would skip assertion rewriting
+    from tests.audit.fixtures import AuditDatabase
+
 # The real Medusa + PostgreSQL backend and the storefront served against it (session-scoped, started
 # only by the tests that ask for them).
-pytest_plugins = ("tests.medusa.fixtures", "tests.browser.storefront.fixtures", "tests.realnode.realstores")
+pytest_plugins = (
+    "tests.medusa.fixtures",
+    "tests.browser.storefront.fixtures",
+    "tests.realnode.realstores",
+    "tests.audit.fixtures",
+)
 
 
 @cache
@@ -79,12 +88,13 @@ _RUNNING: list[OperatorProcess] = []
 
 
 @pytest.fixture(scope="session")
-def operator(installed_platform: LocalCluster) -> Iterator[OperatorProcess]:
-    """The real operator, running under its own ServiceAccount token for the whole session.
+def operator(installed_platform: LocalCluster, audit_database: AuditDatabase) -> Iterator[OperatorProcess]:
+    """The real operator, running under its own ServiceAccount token for the whole session, writing
+    its Store Events to the session's audit database as well (as a deployment with one does).
 
     Tests that kill or restart it must leave it running again when they finish.
     """
-    process = OperatorProcess(installed_platform)
+    process = OperatorProcess(installed_platform, {"STOREFLEET_OPERATOR_AUDIT_DATABASE_URL": audit_database.url})
     process.start()
     _RUNNING.append(process)
     try:

@@ -38,6 +38,7 @@ from storefleet_api.services.audit_log import AuditLog
 from storefleet_api.services.store_stream import StoreStreams
 from storefleet_api.services.stores import StoreService
 from storefleet_api.services.tokens import TokenSigner, check_signing_key
+from storefleet_api.storage.audit_archive import AuditArchive
 from storefleet_api.storage.counters import CounterStore
 from storefleet_api.storage.events import EventRecorder
 from storefleet_api.storage.health import HealthProbe
@@ -72,10 +73,12 @@ def create_app(
         sweeper: asyncio.Task[None] | None = None
         metrics_server = None
         built: Services | None = None
+        archive = AuditArchive.from_settings(settings, metrics)
         try:
+            await archive.start()
             key = signing_key or await load_or_create_signing_key(kube, settings.platform_namespace)
             check_signing_key(key, settings.environment)
-            services = _build_services(settings, kube, key, metrics, lifecycle)
+            services = _build_services(settings, kube, key, metrics, lifecycle, archive)
             app.state.services = services
             built = services
             services.accounts.users.cache.start()
@@ -96,6 +99,7 @@ def create_app(
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
+            await archive.stop()
             if metrics_server is not None:
                 metrics_server.shutdown()
                 metrics_server.server_close()
@@ -141,10 +145,15 @@ def create_app(
 
 
 def _build_services(
-    settings: Settings, kube: KubernetesClients, key: bytes, metrics: GatewayMetrics, lifecycle: Lifecycle
+    settings: Settings,
+    kube: KubernetesClients,
+    key: bytes,
+    metrics: GatewayMetrics,
+    lifecycle: Lifecycle,
+    archive: AuditArchive,
 ) -> Services:
     namespace = settings.platform_namespace
-    recorder = EventRecorder(kube, settings.pod_name or socket.gethostname())
+    recorder = EventRecorder(kube, settings.pod_name or socket.gethostname(), archive.writer)
     audit = SecurityAudit(metrics, recorder, namespace)
     tenants = TenantStore(kube)
     counters = CounterStore(kube, namespace)
@@ -170,7 +179,7 @@ def _build_services(
         lifecycle=lifecycle,
         stores=StoreService(settings=settings, clients=kube, counters=counters, tenants=tenants, recorder=recorder),
         streams=StoreStreams(settings, kube),
-        audit_log=AuditLog(kube, namespace),
+        audit_log=AuditLog(kube, namespace, archive.store),
     )
 
 

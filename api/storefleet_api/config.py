@@ -161,6 +161,18 @@ class Settings(BaseSettings):
     """Words (whole words between '-') refused in store names in addition to the built-in list,
     e.g. local-language profanity or competitors' trademarks."""
 
+    audit_database_url: SecretStr | None = None
+    """PostgreSQL URL of the durable audit log (`postgresql://user:password@host:5432/db`), from a
+    Secret through the environment, never argv. None keeps the audit page on Kubernetes Events,
+    which the API server drops after its --event-ttl (one hour by default)."""
+
+    audit_retention_days: int = Field(default=90, ge=1, le=3650)
+    """Audit events older than this are deleted; 90 days covers a quarter of incident reviews.
+    Keep longer trails with pg_dump, not by growing the table without bound."""
+
+    audit_retention_interval_seconds: float = Field(default=3600.0, gt=0)
+    """How often old audit events are deleted: hourly keeps each DELETE small."""
+
     @field_validator("cors_origins", "extra_blocked_store_words", mode="before")
     @classmethod
     def _parse_comma_lists(cls, value: object) -> object:

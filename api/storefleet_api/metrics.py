@@ -37,6 +37,11 @@ class GatewayMetrics:
             ["event"],
             registry=self.registry,
         )
+        self.audit_dropped = Counter(
+            "storefleet_gateway_audit_dropped_events",
+            "Events not written to the audit database (database unreachable and queue full, or shutdown).",
+            registry=self.registry,
+        )
 
     def render(self) -> tuple[bytes, str]:
         """The text exposition format and its content type."""

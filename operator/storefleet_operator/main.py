@@ -18,6 +18,8 @@ from kubernetes import client, config
 from pyhelm3 import Client as HelmClient
 
 from storefleet_operator import contract
+from storefleet_operator.adapters.audit_store import AuditStore
+from storefleet_operator.adapters.audit_writer import AuditWriter
 from storefleet_operator.observability import Metrics, QuietHandlers, install_log_context
 from storefleet_operator.settings import OperatorSettings
 
@@ -68,6 +70,13 @@ async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, *
         history_max_revisions=ours.history_max,
         default_timeout=f"{ours.helm_timeout_seconds}s",
     )
+    memo.audit_writer = None
+    if ours.audit_database_url is not None:
+        store = AuditStore(ours.audit_database_url.get_secret_value())
+        await store.open()
+        memo.audit_store = store
+        memo.audit_writer = AuditWriter(store, on_dropped=memo.metrics.audit_dropped_events_total.inc)
+        memo.audit_writer.start()
     memo.metrics.serve(ours.metrics_port)
     log.info("storefleet operator started", extra={"chart": str(ours.chart_path)})
 
@@ -77,6 +86,10 @@ async def close_clients(memo: kopf.Memo, **_: Any) -> None:
     api = getattr(memo, "api", None)
     if api is not None:
         api.close()
+    writer: AuditWriter | None = getattr(memo, "audit_writer", None)
+    if writer is not None:
+        await writer.stop()
+        await memo.audit_store.close()
 
 
 @kopf.on.login()

@@ -72,6 +72,11 @@ class Metrics:
         )
         for kind in ("namespace", "release"):
             self.orphans_collected_total.labels(kind=kind)  # present at 0, so alerts can use rate()
+        self.audit_dropped_events_total = Counter(
+            "storefleet_audit_dropped_events_total",
+            "Store Events not written to the audit database (database unreachable and queue full, or shutdown).",
+            registry=r,
+        )
 
     def serve(self, port: int, addr: str = "0.0.0.0") -> None:  # noqa: S104 - scraped from the pod IP
         start_http_server(port, addr=addr, registry=self.registry)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _REPO_CHART = Path(__file__).resolve().parents[2] / "helm" / "ecommerce-store"
@@ -87,6 +87,12 @@ class OperatorSettings(BaseSettings):
     retry_base_delay_seconds: float = 2.0
     retry_max_delay_seconds: float = 60.0
     """Exponential backoff with jitter between attempts, capped so a fixed cause recovers quickly."""
+
+    # ---- Audit ----
+    audit_database_url: SecretStr | None = None
+    """PostgreSQL URL of the durable audit log (the gateway's STOREFLEET_AUDIT_DATABASE_URL), from a
+    Secret through the environment. Every Store Event is also queued for it; None writes Events only.
+    The gateway creates the same schema and runs retention; either may start first."""
 
     # ---- Observability ----
     metrics_port: int = 9090

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from tests.medusa.medusa import MEDUSA_DIR, MedusaServer, medusa_env
 from tests.medusa.npm_once import npm_ci_once
-from tests.medusa.postgres import Postgres
 from tests.medusa.store import HOSTILE_PASSWORD, RealMedusa, init_containers, remove_tree, run_operator_recipe
 from tests.medusa.store import setup_context as make_context
+
+from storefleet_localcluster.postgres import Postgres
 
 ADMIN_EMAIL = "Owner@Shop.example.test"
 """Mixed case on purpose: ensure-admin stores it lower-cased and login must still work."""

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 from tests.medusa.executor import LocalExecutor
 from tests.medusa.medusa import MedusaServer, run_cli
-from tests.medusa.postgres import Postgres
 
+from storefleet_localcluster.postgres import Postgres
 from storefleet_operator.engines.context import AdminCredentials, SetupContext
 from storefleet_operator.engines.medusa import medusa_recipe
 from storefleet_operator.engines.runner import RetryPolicy, StepProgress, run_recipe

@@ -15,6 +15,7 @@ from storefleet_api.models.stores import StorePage, store_out
 from storefleet_api.models.tenants import TenantOut, TenantPage
 from storefleet_api.routers import API_PREFIX
 from storefleet_api.services.overview import read_overview
+from storefleet_operator import naming
 from storefleet_operator.models import READY, Engine, Phase, Tenant, get_condition
 
 router = APIRouter(prefix=f"{API_PREFIX}/admin", tags=["admin"])
@@ -92,8 +93,9 @@ async def list_all_stores(
 @router.get(
     "/audit",
     response_model=AuditPage,
-    responses=error_responses(401, 403, 422),
-    summary="Store lifecycle and security events, newest first (Kubernetes keeps Events about an hour)",
+    responses=error_responses(401, 403, 422, 503),
+    summary="Store lifecycle and security events, newest first (kept 90 days with an audit database; "
+    "without one, Kubernetes Events of about the last hour)",
 )
 async def audit_log(
     _: AdminUser,
@@ -104,15 +106,28 @@ async def audit_log(
         Query(alias="type", max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9]*$", description="e.g. LoginFailed"),
     ] = None,
     tenant: TenantFilter = None,
+    store: Annotated[
+        str | None,
+        Query(max_length=naming.STORE_NAME_MAX, pattern=naming.STORE_NAME_PATTERN, description="Only this store"),
+    ] = None,
     since: Annotated[datetime | None, Query(description="RFC 3339; without a zone it means UTC")] = None,
+    until: Annotated[datetime | None, Query(description="Before this time (RFC 3339; without a zone, UTC)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
     entries, truncated = await services.audit_log.entries(
-        category=category, reason=type_, tenant=tenant, since=since, limit=limit
+        category=category,
+        reason=type_,
+        tenant=tenant,
+        store=store,
+        since=_utc(since),
+        until=_utc(until),
+        limit=limit,
     )
     return AuditPage(items=entries, truncated=truncated)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 @router.get(

@@ -1,7 +1,8 @@
 """``make dev``: the whole platform on the local control plane, in the foreground.
 
 Starts the control plane, installs CRDs and RBAC, runs the operator and the gateway under their own
-ServiceAccount tokens, registers a bootstrap admin (the first account is the admin), and prints where
+ServiceAccount tokens (both writing the audit log to a throwaway PostgreSQL when Debian's server is
+installed), registers a bootstrap admin (the first account is the admin), and prints where
 to open it and how to log in. Ctrl-C stops everything it started.
 
 Where the host allows a real node (root, Linux, the node's packages and toolchain: realnode.py) the
@@ -18,10 +19,12 @@ import os
 import secrets
 import shutil
 import signal
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from storefleet_api.config import DEV_METRICS_TOKEN
@@ -29,6 +32,7 @@ from storefleet_api.config import DEV_METRICS_TOKEN
 from . import images, realnode, toolchain
 from .cluster import LocalCluster
 from .platform import GatewayProcess, OperatorProcess, install_platform
+from .postgres import Postgres
 from .supervisor import Supervisor
 from .toolchain import REPO_ROOT
 
@@ -58,13 +62,20 @@ def run(dev_dir: Path, gateway_port: int) -> int:
         cluster = LocalCluster.start(run_dir, real_node=True, images=tuple(store_images.archives),
                                      sandbox_image=store_images.ref("pause"))
     operator = gateway = None
+    audit = _audit_database()
     try:
         install_platform(cluster)
         extra = [store_images.values_file] if store_images is not None else []
-        operator = OperatorProcess(cluster, {"STOREFLEET_OPERATOR_LOG_FORMAT": "text"}, extra_values_files=extra)
+        audit_env = {"STOREFLEET_OPERATOR_AUDIT_DATABASE_URL": audit.url} if audit else {}
+        operator = OperatorProcess(
+            cluster, {"STOREFLEET_OPERATOR_LOG_FORMAT": "text", **audit_env}, extra_values_files=extra
+        )
         operator.start()
         dashboard = REPO_ROOT / "frontend" / "dist"  # built by `make frontend-build` (a prerequisite of make dev)
-        gateway = GatewayProcess(cluster, port=gateway_port, env={"STOREFLEET_DASHBOARD_DIR": str(dashboard)})
+        gateway_env = {"STOREFLEET_DASHBOARD_DIR": str(dashboard)}
+        if audit is not None:
+            gateway_env["STOREFLEET_AUDIT_DATABASE_URL"] = audit.url
+        gateway = GatewayProcess(cluster, port=gateway_port, env=gateway_env)
         gateway.start()
         password = secrets.token_urlsafe(18)
         register_admin(gateway.url, password)
@@ -85,6 +96,7 @@ storefleet is up ({elapsed:.0f}s) on the local control plane.
                  kubectl apply -f crds/samples/ && kubectl get stores -A -w
   metrics        {gateway.url}/metrics   (Authorization: Bearer {DEV_METRICS_TOKEN}, the dev scrape token)
   logs           {cluster.run_dir / 'logs'}   (operator and gateway are restarted if they crash)
+  audit log      {audit.describe() if audit else "Kubernetes Events only (no PostgreSQL server here)"}
 
 {_stores_line(cluster)}
 Press Ctrl-C to stop.""", flush=True)
@@ -103,8 +115,41 @@ Press Ctrl-C to stop.""", flush=True)
         for service in (gateway, operator):
             if service is not None:
                 service.stop()
+        if audit is not None:
+            audit.stop()
         cluster.stop()
         print("storefleet stopped", flush=True)
+
+
+@dataclass
+class _AuditDatabase:
+    server: Postgres
+    url: str
+    root: Path
+
+    def describe(self) -> str:
+        return f"PostgreSQL 15 on 127.0.0.1:{self.server.port}, database storefleet_audit (gone at Ctrl-C)"
+
+    def stop(self) -> None:
+        self.server.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _audit_database() -> _AuditDatabase | None:
+    """A throwaway PostgreSQL for the durable audit log, or None (Events only) when it cannot start."""
+    root = Path(tempfile.mkdtemp(prefix="storefleet-dev-audit-"))
+    root.chmod(0o711)  # PostgreSQL runs as `postgres` under root and must reach its directory inside
+    server: Postgres | None = None
+    try:
+        server = Postgres.start(root / "pg", superuser_password=secrets.token_urlsafe(18))
+        url = server.create_owned_database("storefleet_audit", "storefleet_audit", secrets.token_hex(16))
+    except RuntimeError as exc:
+        print(f"audit log: Kubernetes Events only ({exc})", flush=True)
+        if server is not None:
+            server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        return None
+    return _AuditDatabase(server, url, root)
 
 
 def _real_node_images() -> images.LocalImages | None:

@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Store lifecycle and security events, newest first (Kubernetes keeps Events about an hour) */
+        /** Store lifecycle and security events, newest first (kept 90 days with an audit database; without one, Kubernetes Events of about the last hour) */
         get: operations["audit_log_api_v1_admin_audit_get"];
         put?: never;
         post?: never;
@@ -944,8 +944,12 @@ export interface operations {
                 type?: string | null;
                 /** @description Only this tenant */
                 tenant?: string | null;
+                /** @description Only this store */
+                store?: string | null;
                 /** @description RFC 3339; without a zone it means UTC */
                 since?: string | null;
+                /** @description Before this time (RFC 3339; without a zone, UTC) */
+                until?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -983,6 +987,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

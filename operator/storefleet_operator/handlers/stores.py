@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import kopf
 
 from storefleet_operator import contract, naming
+from storefleet_operator.adapters.audit_store import AuditRecord
+from storefleet_operator.adapters.audit_writer import AuditWriter
 from storefleet_operator.observability import log_context
 from storefleet_operator.store.runtime import StoreRuntime
 from storefleet_operator.store.status import Event
+
+AUDIT_SOURCE: Final = "storefleet-operator"
+"""The `source` of operator events in the audit log; kopf posts Events with the same component."""
 
 STOP_GRACE_SECONDS: Final = 15.0
 """After a Store's deletion starts, its worker gets this long to finish the current step (a helm call,
@@ -34,11 +40,31 @@ async def build_store_runtime(memo: kopf.Memo, **_: Any) -> None:
     memo.store_runtime = StoreRuntime.build(memo.settings, memo.api, memo.helm, memo.metrics)
 
 
-def _poster(body: kopf.Body) -> Any:
+def _poster(body: kopf.Body, memo: kopf.Memo) -> Any:
+    """Posts each Event on the Store and, with an audit database, queues the same for it."""
+    writer: AuditWriter | None = getattr(memo, "audit_writer", None)
+    meta = body.get("metadata") or {}
+    namespace, name = str(meta.get("namespace", "")), str(meta.get("name", ""))
+
     def emit(event: Event) -> None:
         kopf.event(body, type=event.type, reason=event.reason, message=event.message)
+        if writer is not None:
+            writer.submit(store_audit_record(namespace, name, event, datetime.now(UTC)))
 
     return emit
+
+
+def store_audit_record(namespace: str, name: str, event: Event, now: datetime) -> AuditRecord:
+    return AuditRecord(
+        time=now,
+        category="store",
+        type=event.reason,
+        severity=event.type,
+        message=event.message,
+        source=AUDIT_SOURCE,
+        tenant=naming.tenant_from_namespace(namespace),
+        store=name,
+    )
 
 
 def _context(body: Mapping[str, Any]) -> Any:
@@ -63,7 +89,7 @@ async def store_worker(body: kopf.Body, memo: kopf.Memo, stopped: kopf.DaemonSto
     waker = asyncio.create_task(wake_when_stopped())
     try:
         with _context(body):
-            await runtime.work(body, lambda: bool(stopped), _poster(body))
+            await runtime.work(body, lambda: bool(stopped), _poster(body, memo))
     finally:
         waker.cancel()
 
@@ -79,6 +105,6 @@ async def notice_store_change(body: kopf.Body, memo: kopf.Memo, **_: Any) -> Non
 async def delete_store(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
     runtime: StoreRuntime = memo.store_runtime
     with _context(body):
-        outcome = await runtime.delete(body, _poster(body))
+        outcome = await runtime.delete(body, _poster(body, memo))
     if not outcome.idle:
         raise kopf.TemporaryError(f"deletion continues: {outcome.message}", delay=outcome.delay or 5.0)

@@ -54,6 +54,12 @@ def test_chart_lints_strictly(values: Path | None) -> None:
         pytest.param({"gateway": {"replicas": 1}}, "needs gateway.replicas >= 2", id="pdb-one-replica"),
         pytest.param({"metrics": {"serviceMonitor": {"enabled": True}}}, "Prometheus Operator", id="no-monitor-crd"),
         pytest.param({"metrics": {"prometheusRule": {"enabled": True}}}, "Prometheus Operator", id="no-rule-crd"),
+        pytest.param(
+            {"audit": {"database": {"existingSecret": "mine"}, "postgresql": {"enabled": True}}},
+            "not both",
+            id="audit-two-databases",
+        ),
+        pytest.param({"audit": {"retentionDays": 0}}, "retentionDays", id="audit-retention-zero"),
     ],
 )
 def test_impossible_values_are_refused_with_a_reason(tmp_path: Path, override: dict[str, Any], complaint: str) -> None:
@@ -116,3 +122,54 @@ def test_helm_test_pod_meets_restricted_pod_security() -> None:
     container = pod["spec"]["containers"][0]
     assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
     assert container["env"][0]["value"] == "http://storefleet-gateway.storefleet-system.svc:80"
+
+
+def audit_env(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per Deployment, its audit environment variables by name."""
+    found: dict[str, dict[str, Any]] = {}
+    for doc in docs:
+        if doc["kind"] == "Deployment":
+            env = doc["spec"]["template"]["spec"]["containers"][0]["env"]
+            found[doc["metadata"]["name"]] = {e["name"]: e for e in env if "AUDIT" in e["name"]}
+    return found
+
+
+@pytest.mark.parametrize(
+    ("values", "secret", "key"),
+    [
+        pytest.param(
+            {"audit": {"database": {"existingSecret": "audit-db", "key": "dsn"}}}, "audit-db", "dsn", id="external"
+        ),
+        pytest.param({"audit": {"postgresql": {"enabled": True}}}, "storefleet-audit-postgresql", "url", id="bundled"),
+    ],
+)
+def test_both_processes_read_the_audit_url_from_a_secret(
+    tmp_path: Path, values: dict[str, Any], secret: str, key: str
+) -> None:
+    file = tmp_path / "values.yaml"
+    file.write_text(yaml.safe_dump(values))
+    env = audit_env(render("-f", str(file)))
+    ref = {"secretKeyRef": {"name": secret, "key": key}}
+    assert env["storefleet-operator"]["STOREFLEET_OPERATOR_AUDIT_DATABASE_URL"]["valueFrom"] == ref
+    assert env["storefleet-gateway"]["STOREFLEET_AUDIT_DATABASE_URL"]["valueFrom"] == ref
+    assert env["storefleet-gateway"]["STOREFLEET_AUDIT_RETENTION_DAYS"]["value"] == "90"
+
+
+def test_without_an_audit_database_nothing_changes() -> None:
+    docs = render()
+    assert audit_env(docs) == {"storefleet-operator": {}, "storefleet-gateway": {}}
+    assert not [d for d in docs if "audit" in d["metadata"]["name"]]
+
+
+def test_the_bundled_audit_database_is_restricted_and_reachable_only_by_the_platform() -> None:
+    docs = render("-f", str(CI / "audit-postgresql-values.yaml"))
+    by_kind = {d["kind"]: d for d in docs if d["metadata"]["name"] == "storefleet-audit-postgresql"}
+    assert set(by_kind) == {"Secret", "Service", "StatefulSet", "NetworkPolicy"}
+    pod = by_kind["StatefulSet"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["automountServiceAccountToken"] is False
+    assert pod["containers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    password = by_kind["Secret"]["stringData"]["password"]
+    assert len(password) == 32 and password in by_kind["Secret"]["stringData"]["url"]
+    allowed = [p["podSelector"]["matchLabels"] for p in by_kind["NetworkPolicy"]["spec"]["ingress"][0]["from"]]
+    names = [selector["app.kubernetes.io/name"] for selector in allowed]
+    assert names == ["storefleet-operator", "storefleet-gateway"]

@@ -37,9 +37,29 @@ readOnlyRootFilesystem: true
 capabilities: {drop: [ALL]}
 {{- end -}}
 
+{{/* The Secret holding the audit database URL, or nothing when there is no audit database. */}}
+{{- define "storefleet.auditSecret" -}}
+{{- if .Values.audit.database.existingSecret -}}
+{{- .Values.audit.database.existingSecret -}}
+{{- else if .Values.audit.postgresql.enabled -}}
+storefleet-audit-postgresql
+{{- end -}}
+{{- end -}}
+
+{{/* Environment for both processes: the audit database URL comes from its Secret, never from values. */}}
+{{- define "storefleet.auditEnv" -}}
+{{- with include "storefleet.auditSecret" .root }}
+- name: {{ $.prefix }}AUDIT_DATABASE_URL
+  valueFrom: {secretKeyRef: {name: {{ . }}, key: {{ if $.root.Values.audit.database.existingSecret }}{{ $.root.Values.audit.database.key }}{{ else }}url{{ end }}}}
+{{- end }}
+{{- end -}}
+
 {{/* Refuse impossible values before anything is installed. */}}
 {{- define "storefleet.validate" -}}
 {{- if and .Values.gateway.podDisruptionBudget.enabled (lt (int .Values.gateway.replicas) 2) -}}
 {{- fail "gateway.podDisruptionBudget needs gateway.replicas >= 2: with one replica every node drain would be blocked" -}}
+{{- end -}}
+{{- if and .Values.audit.database.existingSecret .Values.audit.postgresql.enabled -}}
+{{- fail "audit: set audit.database.existingSecret (an external PostgreSQL) or audit.postgresql.enabled (the bundled one), not both" -}}
 {{- end -}}
 {{- end -}}

@@ -70,7 +70,7 @@ class Postgres:
         )  # fmt: skip
         if result.returncode != 0:
             raise RuntimeError(f"{Path(argv[0]).name} failed (exit {result.returncode}): {result.stderr[-2000:]}")
-        return result.stdout
+        return str(result.stdout)
 
     def sql(self, statements: str, database: str = "postgres") -> str:
         """Run SQL over the local socket as the superuser; the SQL goes on stdin."""
