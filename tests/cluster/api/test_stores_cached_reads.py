@@ -62,6 +62,12 @@ async def tenants(installed_platform: LocalCluster, no_operator: None) -> AsyncI
             accounts.append(account)
         yield Tenants(http, cluster, *accounts)
     for account in accounts:
+        # No operator runs to honour its finalizer: drop it, so no Store outlives the test (a later
+        # operator would otherwise tear them down under another test's counts).
+        for store in cluster.kubectl("get", "stores", "-n", account.namespace, "-o", "name").stdout.split():
+            cluster.kubectl("patch", store, "-n", account.namespace, "--type=merge",
+                            "-p", '{"metadata":{"finalizers":null}}', check=False)  # fmt: skip
+        cluster.kubectl("delete", "stores", "--all", "-n", account.namespace, "--wait=true", check=False)
         cluster.kubectl("delete", "namespace", account.namespace, "--wait=false", check=False)
         cluster.kubectl("delete", "tenant", account.tenant, "--wait=false", check=False)
 
