@@ -157,6 +157,12 @@ class Settings(BaseSettings):
     """Streams one replica serves at once; each holds a Kubernetes watch and a thread, so beyond
     this a client gets 503 with Retry-After instead of the replica running out of threads."""
 
+    tenant_access_ttl_seconds: float = Field(default=5.0, gt=0, le=60)
+    """Tenants' store reads are served from the watch-fed cache once Kubernetes RBAC has said the
+    tenant may read its Stores (a SelfSubjectAccessReview as the tenant); that "yes" is trusted this
+    long. A tenant whose RoleBinding is removed loses access within it; shorter costs one review
+    per tenant per read verb this often."""
+
     extra_blocked_store_words: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Words (whole words between '-') refused in store names in addition to the built-in list,
     e.g. local-language profanity or competitors' trademarks."""

@@ -170,7 +170,31 @@ def is_settled(store: Store) -> bool:
     return requested is None or requested == status.last_handled_requested_at
 
 
+_REMEMBERED_VIEWS = 20_000
+"""Views kept by Store version (emptied when full): a list page of 50 built 50 views per request,
+the largest part of a cached read's cost; a version's view never changes."""
+_views: dict[tuple[str, str, bool], StoreOut] = {}
+
+
 def store_out(store: Store) -> StoreOut:
+    """The API's view of a Store, built once per version (uid, resourceVersion, being deleted).
+
+    Whether deletion was asked is part of the key: the delete answer sets it on a copy of the
+    Store without a new resourceVersion. Views are shared between responses; nothing mutates them.
+    """
+    metadata = store.metadata
+    if not (metadata.uid and metadata.resource_version):
+        return _build_store_out(store)
+    key = (metadata.uid, metadata.resource_version, metadata.deletion_timestamp is not None)
+    view = _views.get(key)
+    if view is None:
+        if len(_views) >= _REMEMBERED_VIEWS:
+            _views.clear()
+        view = _views[key] = _build_store_out(store)
+    return view
+
+
+def _build_store_out(store: Store) -> StoreOut:
     spec, status, metadata = store.spec, store.status, store.metadata
     ready = get_condition(status.conditions, READY)
     return StoreOut(

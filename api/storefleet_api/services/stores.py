@@ -9,6 +9,13 @@ stores even if this code had a bug. Admins read with the gateway's own identity 
 write as the tenant they act for: the gateway's ServiceAccount never writes Stores itself.
 Store ids are names, always looked up in the scope's one namespace; anything Kubernetes hides from
 the caller (403) answers exactly like a store that does not exist (404), so nothing leaks.
+
+Reads come from the watch-fed store cache. A tenant's read is served from it only after Kubernetes
+RBAC has said that tenant's ServiceAccount may get/list Stores in its namespace (`TenantAccess`, a
+SelfSubjectAccessReview as the tenant, trusted for `tenant_access_ttl_seconds`); otherwise, and
+whenever the cache is not synced or lacks the store, the read goes to the API as the tenant. Every
+write puts what Kubernetes returned into the cache before answering, so a tenant reads its own
+writes at once.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from storefleet_api.storage.counters import CounterKind, CounterStore
 from storefleet_api.storage.events import EventRecorder
 from storefleet_api.storage.store_cache import StoreCache
 from storefleet_api.storage.stores import EventRecord, StoreRepository
+from storefleet_api.storage.tenant_access import ReadVerb, TenantAccess
 from storefleet_api.storage.tenants import TenantStore
 from storefleet_api.storage.users import UserRecord
 from storefleet_operator import contract, naming
@@ -88,6 +96,7 @@ class StoreService:
         self.requests = StoreRequestLog(recorder)
         self.gateway = StoreRepository(clients.admin, clients.request_timeout)
         self.cache = StoreCache(clients)
+        self.access = TenantAccess(clients, ttl_seconds=settings.tenant_access_ttl_seconds)
 
     def tenant_repository(self, tenant: str) -> StoreRepository:
         return StoreRepository(self.clients.client_for_tenant(tenant), self.clients.request_timeout)
@@ -110,9 +119,7 @@ class StoreService:
     async def get(self, scope: StoreScope, store_id: str) -> Store:
         if not store_rules.store_id_is_valid(store_id):
             raise self._not_found(scope, store_id)
-        # Tenants read through the API as themselves, so Kubernetes RBAC still judges every tenant read
-        # (isolation must not rest on gateway code); the cache serves the gateway's own (admin) reads.
-        if self.cache.synced and scope.as_admin:
+        if self.cache.synced and await self._may_read_cache(scope, "get"):
             cached = self.cache.get(scope.namespace, store_id)
             if cached is not None:
                 return cached
@@ -139,11 +146,15 @@ class StoreService:
         """
         repository = self.gateway if scope is None else scope.reader
         namespace = None if scope is None else scope.namespace
-        from_cache = self.cache.synced or (continue_token or "").startswith(CACHE_TOKEN_PREFIX)
-        if from_cache and (scope is None or scope.as_admin):  # tenants: RBAC-judged reads (see get)
+        cache_token = (continue_token or "").startswith(CACHE_TOKEN_PREFIX)
+        # A page that began in the cache goes on there; an API token goes on in the API.
+        from_cache = cache_token if continue_token else self.cache.synced
+        if from_cache and (scope is None or await self._may_read_cache(scope, "list")):
             return self._cached_page(
                 namespace, phase=phase, engine=engine, limit=limit, token=continue_token, text=text
             )
+        if cache_token:
+            continue_token = None  # RBAC said no: the API, asked afresh, answers for itself
         found: list[Store] = []
         token = continue_token
         for _ in range(MAX_LIST_CALLS):
@@ -326,6 +337,10 @@ class StoreService:
         return patched
 
     # -- helpers -----------------------------------------------------------------------------------
+
+    async def _may_read_cache(self, scope: StoreScope, verb: ReadVerb) -> bool:
+        """Admins read everything with the gateway's identity; a tenant when RBAC says it may."""
+        return scope.as_admin or await self.access.may_read_stores(scope.tenant, verb)
 
     @staticmethod
     def _not_found(scope: StoreScope, store_id: str) -> errors.NotFound:

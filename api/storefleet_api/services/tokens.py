@@ -20,6 +20,12 @@ ALGORITHM = "HS256"
 MIN_KEY_BYTES = 32
 _LEEWAY_SECONDS = 10  # replicas' clocks differ a little; more would extend every token's life
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "gen"]
+_REMEMBERED_TOKENS = 10_000
+"""Tokens verified lately, kept by their exact text (emptied when full). A client sends the same
+token with every request, and PyJWT's decode (base64, three JSON documents, key checks, HMAC) was
+the largest cost of an authenticated read once users and stores came from caches. A remembered
+token still expires on time; revocation (password change, deleted user) is judged per request by
+the caller against the user, as before."""
 
 
 class TokenError(Exception):
@@ -63,6 +69,7 @@ class TokenSigner:
         self.issuer = issuer
         self.audience = audience
         self.ttl_seconds = ttl_seconds
+        self._verified: dict[str, TokenClaims] = {}
 
     def issue(self, *, subject: str, role: Role, tenant: str, generation: int = 0, now: float | None = None) -> str:
         """A token for one user. `generation` is the user's token generation: bumping it (on a
@@ -82,6 +89,12 @@ class TokenSigner:
         return jwt.encode(claims, self._key, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> TokenClaims:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            if remembered.expires_at <= time.time() - _LEEWAY_SECONDS:  # PyJWT's own rule for exp
+                del self._verified[token]
+                raise TokenError("the token has expired; log in again")
+            return remembered
         try:
             claims = jwt.decode(
                 token,
@@ -96,7 +109,11 @@ class TokenSigner:
             raise TokenError("the token has expired; log in again") from error
         except jwt.PyJWTError as error:
             raise TokenError("the token is not valid here; log in again") from error
-        return _claims_from(claims)
+        verified = _claims_from(claims)
+        if len(self._verified) >= _REMEMBERED_TOKENS:
+            self._verified.clear()
+        self._verified[token] = verified
+        return verified
 
 
 def _claims_from(claims: dict[str, Any]) -> TokenClaims:

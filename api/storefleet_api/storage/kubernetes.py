@@ -159,14 +159,23 @@ class KubernetesClients:
         self.admin = ApiClient(configuration)
         self.admin.user_agent = f"storefleet-gateway/{__version__}"
         self.timeout_seconds = timeout_seconds
+        self._tenant_clients: dict[str, ApiClient] = {}
 
     @classmethod
     def from_kubeconfig(cls, kubeconfig: Path | None, *, timeout_seconds: float) -> KubernetesClients:
         return cls(load_configuration(kubeconfig), timeout_seconds=timeout_seconds)
 
     def client_for_tenant(self, tenant: str) -> ApiClient:
-        """A client whose every request acts as the tenant's `storefleet-tenant` ServiceAccount."""
-        return _SharedTransportApiClient(self.admin, {"Impersonate-User": tenant_service_account_user(tenant)})
+        """A client whose every request acts as the tenant's `storefleet-tenant` ServiceAccount.
+
+        Made once per tenant and kept: building an ApiClient builds (and drops) a TLS context, a
+        cost every tenant request used to pay. The header is fixed at creation, so sharing is safe.
+        """
+        client = self._tenant_clients.get(tenant)
+        if client is None:
+            headers = {"Impersonate-User": tenant_service_account_user(tenant)}
+            client = self._tenant_clients[tenant] = _SharedTransportApiClient(self.admin, headers)
+        return client
 
     @property
     def request_timeout(self) -> tuple[float, float]:

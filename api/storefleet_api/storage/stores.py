@@ -144,7 +144,8 @@ class StoreRepository:
                 _request_timeout=self._timeout,
             )
             body = cast(dict[str, Any], deleted)
-            if body.get("kind") == "Store":
+            # A Store removed at once comes back too, as it last was (no deletionTimestamp): it is gone.
+            if body.get("kind") == "Store" and (body.get("metadata") or {}).get("deletionTimestamp"):
                 return parse_store(body)
         return None
 

@@ -177,3 +177,14 @@ def test_weak_signing_keys_are_refused_in_production(key: bytes, environment: st
             check_signing_key(key, environment)  # type: ignore[arg-type]
     else:
         check_signing_key(key, environment)  # type: ignore[arg-type]
+
+
+def test_a_remembered_token_still_expires_on_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    signer = TokenSigner(SIGNING_KEY, issuer=ISSUER, audience=AUDIENCE, ttl_seconds=60)
+    token = signer.issue(subject="user-1", role="tenant", tenant="alice-1a2b3c", now=time.time() - 65)
+    assert signer.verify(token).subject == "user-1"  # 5 s past exp: within the 10 s leeway
+    assert signer.verify(token).subject == "user-1"  # remembered
+    later = time.time() + 10
+    monkeypatch.setattr("storefleet_api.services.tokens.time.time", lambda: later)
+    with pytest.raises(TokenError, match="expired"):
+        signer.verify(token)
