@@ -28,14 +28,16 @@ from storefleet_api.config import DEV_METRICS_TOKEN
 
 from . import images, realnode, toolchain
 from .cluster import LocalCluster
-from .platform import GatewayProcess, OperatorProcess, install_platform
+from .demostore import DemoStore
+from .platform import VALUES_REALNODE, GatewayProcess, OperatorProcess, install_platform
 from .supervisor import Supervisor
 from .toolchain import REPO_ROOT
 
 ADMIN_EMAIL = "admin@example.com"
 
 
-def register_admin(gateway_url: str, password: str) -> None:
+def register_admin(gateway_url: str, password: str) -> str:
+    """Register the bootstrap admin; returns its access token."""
     body = json.dumps({"email": ADMIN_EMAIL, "password": password, "display_name": "Platform admin"}).encode()
     request = urllib.request.Request(  # noqa: S310 - loopback URL we built ourselves
         f"{gateway_url}/api/v1/auth/register", data=body, method="POST",
@@ -44,6 +46,8 @@ def register_admin(gateway_url: str, password: str) -> None:
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         if response.status != 201:
             raise RuntimeError(f"bootstrap admin registration answered {response.status}")
+        token: str = json.loads(response.read())["access_token"]
+        return token
 
 
 def run(dev_dir: Path, gateway_port: int) -> int:
@@ -60,14 +64,16 @@ def run(dev_dir: Path, gateway_port: int) -> int:
     operator = gateway = None
     try:
         install_platform(cluster)
-        extra = [store_images.values_file] if store_images is not None else []
+        # The images built here, and the real node's placement: Medusa on it, WooCommerce on kwok.
+        extra = [store_images.values_file, VALUES_REALNODE] if store_images is not None else []
         operator = OperatorProcess(cluster, {"STOREFLEET_OPERATOR_LOG_FORMAT": "text"}, extra_values_files=extra)
         operator.start()
         dashboard = REPO_ROOT / "frontend" / "dist"  # built by `make frontend-build` (a prerequisite of make dev)
         gateway = GatewayProcess(cluster, port=gateway_port, env={"STOREFLEET_DASHBOARD_DIR": str(dashboard)})
         gateway.start()
         password = secrets.token_urlsafe(18)
-        register_admin(gateway.url, password)
+        token = register_admin(gateway.url, password)
+        demo = DemoStore.request(gateway.url, token) if cluster.real_node is not None else None
         kubeconfig = dev_dir / "kubeconfig"
         shutil.copyfile(cluster.kubeconfig, kubeconfig)
         kubeconfig.chmod(0o600)
@@ -86,7 +92,7 @@ storefleet is up ({elapsed:.0f}s) on the local control plane.
   metrics        {gateway.url}/metrics   (Authorization: Bearer {DEV_METRICS_TOKEN}, the dev scrape token)
   logs           {cluster.run_dir / 'logs'}   (operator and gateway are restarted if they crash)
 
-{_stores_line(cluster)}
+{_stores_line(cluster, demo)}
 Press Ctrl-C to stop.""", flush=True)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -95,6 +101,8 @@ Press Ctrl-C to stop.""", flush=True)
         supervisor = Supervisor([operator, gateway], say=lambda line: print(line, flush=True))
         while not stop.wait(1):
             supervisor.tick()
+            if demo is not None and (message := demo.poll()):
+                print(message, flush=True)
         return 0
     except (RuntimeError, urllib.error.URLError) as exc:
         print(f"make dev failed: {exc}", flush=True)
@@ -121,12 +129,16 @@ def _real_node_images() -> images.LocalImages | None:
     return images.build_local_images(roles=images.MEDUSA_STORE_ROLES, progress=lambda m: print(f"  {m}", flush=True))
 
 
-def _stores_line(cluster: LocalCluster) -> str:
+def _stores_line(cluster: LocalCluster, demo: DemoStore | None) -> str:
     node = cluster.real_node
     if node is None:
         return "Stores here are simulated (kwok runs no containers); real stores need a root Linux host or kind."
-    return (f"Medusa stores are REAL here (node {node.name}: kubelet + containerd); WooCommerce stores are simulated.\n"
-            f"  store URLs     {node.ingress_url_pattern}   (Traefik on 127.0.0.1:{node.ingress_port})")
+    lines = [f"Medusa stores are REAL here (node {node.name}: kubelet + containerd); WooCommerce stores are simulated.",
+             f"  store URLs     {node.ingress_url_pattern}   (Traefik on 127.0.0.1:{node.ingress_port})"]
+    if demo is not None:
+        lines.append("  demo store     a Medusa store for the admin is being provisioned (migrations and seed take"
+                     " a few minutes); its URL and admin login are printed here when it is Ready")
+    return "\n".join(lines)
 
 
 def default_dev_dir() -> Path:
