@@ -11,6 +11,7 @@ Prints one table of ratios; asserts only that every store became Ready. Run with
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -31,7 +32,9 @@ from storefleet_localcluster.platform import OperatorProcess
 
 pytestmark = [pytest.mark.perf, pytest.mark.timeout(7200)]
 
-SIZES = (1, 5)
+SIZES = tuple(int(n) for n in os.environ.get("STOREFLEET_REALNODE_BENCH_SIZES", "1,5").split(","))
+"""Stores at once; STOREFLEET_REALNODE_BENCH_SIZES=1 measures one store only (5 real Medusa stores
+with storefront, twice, take most of an hour on 2 cores)."""
 BASELINE = Path(__file__).with_name("bench_baseline.py")
 NODE_PROCESSES = ("kubelet", "containerd")
 

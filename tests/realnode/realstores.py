@@ -29,15 +29,13 @@ from tests.cluster.operator.storeops import (
     wait_ready,
 )
 from tests.cluster.operator_support import TEST_DEFAULTS, install_platform
-from tests.unit.chart.chartkit import CHART
 
 from storefleet_localcluster.cluster import LocalCluster
 from storefleet_localcluster.images import LocalImages
 
 # The platform's runner itself: it layers extra values files; REAL_STORE_ENV carries the test timings.
-from storefleet_localcluster.platform import OperatorProcess
+from storefleet_localcluster.platform import VALUES_REALNODE, OperatorProcess
 
-VALUES_REALNODE = CHART / "values-realnode.yaml"
 REAL_READY_TIMEOUT = 600
 """Image import is local, but Medusa's migrations and seed take a few minutes on this VM."""
 REAL_TIER_TIMEOUT = 3600

@@ -147,7 +147,7 @@ def images() -> LocalImages:
 
 @pytest.fixture(scope="module")
 def containerd(images: LocalImages) -> Iterator[PrivateContainerd]:
-    root = Path(tempfile.mkdtemp(prefix="sf-img-ctrd-"))
+    root = Path(tempfile.mkdtemp(prefix="sf-img-ctrd-", dir="/var/tmp"))
     daemon = PrivateContainerd(root)
     try:
         yield daemon
@@ -283,12 +283,6 @@ def test_a_second_build_builds_nothing(images: LocalImages) -> None:
     assert time.monotonic() - started < 60
 
 
-@pytest.mark.xfail(
-    reason="open: under this harness the mariadb task stops before the healthcheck passes, while the same "
-    "image and command run by hand in a private containerd pass it; its log (<root>/mariadb.log) is "
-    "removed with the temp root, keep it to find out why",
-    strict=False,
-)
 def test_mariadb_initialises_as_uid_999_and_passes_the_charts_healthcheck(
     containerd: PrivateContainerd, netns: str
 ) -> None:
@@ -308,12 +302,37 @@ def test_mariadb_initialises_as_uid_999_and_passes_the_charts_healthcheck(
     )  # fmt: skip
     try:
         probe = ("task", "exec", "--user", "999", "mariadb", "healthcheck.sh", "--connect", "--innodb_initialized")
-        wait_for(
-            "mariadb healthcheck",
-            lambda: containerd.ctr(*probe[:2], "--exec-id", secrets.token_hex(4), *probe[2:], check=False),
-            180,
-        )
+        try:
+            wait_for(
+                "mariadb healthcheck",
+                lambda: containerd.ctr(*probe[:2], "--exec-id", secrets.token_hex(4), *probe[2:], check=False),
+                180,
+            )
+        except AssertionError as failed:  # the container's own output says why; the temp root goes
+            log = (containerd.root / "mariadb.log").read_text(errors="replace")[-3000:]
+            raise AssertionError(f"{failed}\n--- mariadb's output:\n{log}") from None
         assert (data / "mysql").is_dir() and (data / "mysql").stat().st_uid == 999
         assert ((data / ".my-healthcheck.cnf").stat().st_mode & 0o777) == 0o600
+
+        def sql(user: str, secret: str, query: str) -> subprocess.CompletedProcess[str]:
+            # Over TCP, as WordPress connects; the password in an options file (ctr 1.6's exec has no --env).
+            options = data / f".test-{secrets.token_hex(4)}.cnf"
+            options.write_text(f"[client]\nuser={user}\npassword={secret}\n")
+            os.chown(options, 999, 999)
+            options.chmod(0o600)
+            try:
+                return containerd.ctr("task", "exec", "--exec-id", secrets.token_hex(4), "--user", "999", "mariadb",
+                                      "mariadb", f"--defaults-extra-file=/var/lib/mysql/{options.name}",
+                                      "--protocol=tcp", "-h127.0.0.1", "-N", "-e", query, check=False)  # fmt: skip
+            finally:
+                options.unlink()
+
+        # MARIADB_USER/MARIADB_PASSWORD own MARIADB_DATABASE; MARIADB_ROOT_PASSWORD is root's.
+        own = sql("wordpress", password, "CREATE TABLE wordpress.t (i INT); SELECT DATABASE() IS NULL, CURRENT_USER()")
+        assert own.returncode == 0 and "wordpress@%" in own.stdout, own.stderr
+        assert sql("wordpress", password, "CREATE DATABASE other").returncode != 0  # only its own database
+        assert sql("root", env["MARIADB_ROOT_PASSWORD"], "SELECT 1").returncode == 0
+        wrong = sql("wordpress", "not-the-password", "SELECT 1")
+        assert wrong.returncode != 0 and "Access denied" in wrong.stderr
     finally:
         containerd.remove("mariadb")

@@ -25,6 +25,16 @@ if [ "$(id -u)" != 0 ] && { ! mkdir -p /run/mysqld 2>/dev/null || [ ! -w /run/my
   fi
 fi
 
+# mariadbd (and mariadb-install-db's bootstrap) put InnoDB's temporary files in $TMPDIR, default /tmp.
+# Straight into the image's /tmp (a directory of the image's lower layer) they failed with ENOENT in
+# a container started by ctr as uid 999 ("Can't create/write to file '/tmp/ib...' (Errcode: 2)",
+# tests/realnode/test_images.py); a directory made at start, in the container's own writable layer,
+# works there and in a pod.
+if [ -z "${TMPDIR:-}" ] && [ "$(id -u)" != 0 ]; then
+  TMPDIR=$(mktemp -d /tmp/mariadb.XXXXXX)
+  export TMPDIR
+fi
+
 if [ "$1" = mariadbd ] && [ "$(id -u)" = 0 ]; then
   chown mysql:mysql "$DATADIR"
   exec setpriv --reuid=mysql --regid=mysql --init-groups "$BASH_SOURCE" "$@"

@@ -31,7 +31,8 @@ from storefleet_api.config import DEV_METRICS_TOKEN
 
 from . import images, realnode, toolchain
 from .cluster import LocalCluster
-from .platform import GatewayProcess, OperatorProcess, install_platform
+from .demostore import DemoStore
+from .platform import VALUES_REALNODE, GatewayProcess, OperatorProcess, install_platform
 from .postgres import Postgres
 from .supervisor import Supervisor
 from .toolchain import REPO_ROOT
@@ -39,7 +40,8 @@ from .toolchain import REPO_ROOT
 ADMIN_EMAIL = "admin@example.com"
 
 
-def register_admin(gateway_url: str, password: str) -> None:
+def register_admin(gateway_url: str, password: str) -> str:
+    """Register the bootstrap admin; returns its access token."""
     body = json.dumps({"email": ADMIN_EMAIL, "password": password, "display_name": "Platform admin"}).encode()
     request = urllib.request.Request(  # noqa: S310 - loopback URL we built ourselves
         f"{gateway_url}/api/v1/auth/register", data=body, method="POST",
@@ -48,6 +50,8 @@ def register_admin(gateway_url: str, password: str) -> None:
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         if response.status != 201:
             raise RuntimeError(f"bootstrap admin registration answered {response.status}")
+        token: str = json.loads(response.read())["access_token"]
+        return token
 
 
 def run(dev_dir: Path, gateway_port: int) -> int:
@@ -65,7 +69,8 @@ def run(dev_dir: Path, gateway_port: int) -> int:
     audit = _audit_database()
     try:
         install_platform(cluster)
-        extra = [store_images.values_file] if store_images is not None else []
+        # The images built here, and the real node's placement: Medusa on it, WooCommerce on kwok.
+        extra = [store_images.values_file, VALUES_REALNODE] if store_images is not None else []
         audit_env = {"STOREFLEET_OPERATOR_AUDIT_DATABASE_URL": audit.url} if audit else {}
         operator = OperatorProcess(
             cluster, {"STOREFLEET_OPERATOR_LOG_FORMAT": "text", **audit_env}, extra_values_files=extra
@@ -78,7 +83,8 @@ def run(dev_dir: Path, gateway_port: int) -> int:
         gateway = GatewayProcess(cluster, port=gateway_port, env=gateway_env)
         gateway.start()
         password = secrets.token_urlsafe(18)
-        register_admin(gateway.url, password)
+        token = register_admin(gateway.url, password)
+        demo = DemoStore.request(gateway.url, token) if cluster.real_node is not None else None
         kubeconfig = dev_dir / "kubeconfig"
         shutil.copyfile(cluster.kubeconfig, kubeconfig)
         kubeconfig.chmod(0o600)
@@ -98,7 +104,7 @@ storefleet is up ({elapsed:.0f}s) on the local control plane.
   logs           {cluster.run_dir / 'logs'}   (operator and gateway are restarted if they crash)
   audit log      {audit.describe() if audit else "Kubernetes Events only (no PostgreSQL server here)"}
 
-{_stores_line(cluster)}
+{_stores_line(cluster, demo)}
 Press Ctrl-C to stop.""", flush=True)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -107,6 +113,8 @@ Press Ctrl-C to stop.""", flush=True)
         supervisor = Supervisor([operator, gateway], say=lambda line: print(line, flush=True))
         while not stop.wait(1):
             supervisor.tick()
+            if demo is not None and (message := demo.poll()):
+                print(message, flush=True)
         return 0
     except (RuntimeError, urllib.error.URLError) as exc:
         print(f"make dev failed: {exc}", flush=True)
@@ -166,12 +174,16 @@ def _real_node_images() -> images.LocalImages | None:
     return images.build_local_images(roles=images.MEDUSA_STORE_ROLES, progress=lambda m: print(f"  {m}", flush=True))
 
 
-def _stores_line(cluster: LocalCluster) -> str:
+def _stores_line(cluster: LocalCluster, demo: DemoStore | None) -> str:
     node = cluster.real_node
     if node is None:
         return "Stores here are simulated (kwok runs no containers); real stores need a root Linux host or kind."
-    return (f"Medusa stores are REAL here (node {node.name}: kubelet + containerd); WooCommerce stores are simulated.\n"
-            f"  store URLs     {node.ingress_url_pattern}   (Traefik on 127.0.0.1:{node.ingress_port})")
+    lines = [f"Medusa stores are REAL here (node {node.name}: kubelet + containerd); WooCommerce stores are simulated.",
+             f"  store URLs     {node.ingress_url_pattern}   (Traefik on 127.0.0.1:{node.ingress_port})"]
+    if demo is not None:
+        lines.append("  demo store     a Medusa store for the admin is being provisioned (migrations and seed take"
+                     " a few minutes); its URL and admin login are printed here when it is Ready")
+    return "\n".join(lines)
 
 
 def default_dev_dir() -> Path:

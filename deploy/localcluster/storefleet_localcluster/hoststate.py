@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,20 +150,25 @@ def unmount_all(directory: Path) -> list[str]:
     return points
 
 
-def remove_link(name: str) -> None:
-    if name in links():
+def remove_link(name: str) -> bool:
+    """Delete link ``name``; True when it was there."""
+    if name not in links():
+        return False
+    run("ip", "link", "delete", name)
+    return True
+
+
+def remove_veths_of(bridge: str) -> list[str]:
+    """Delete the links enslaved to ``bridge`` (the host ends of pod veths); returns their names."""
+    names = [name for name, link in links().items() if link.get("master") == bridge]
+    for name in names:
         run("ip", "link", "delete", name)
+    return names
 
 
-def remove_veths_of(bridge: str) -> None:
-    for name, link in links().items():
-        if link.get("master") == bridge:
-            run("ip", "link", "delete", name)
-
-
-def remove_our_chains(before: frozenset[str]) -> None:
+def remove_our_chains(before: frozenset[str]) -> set[str]:
     """Flush and delete KUBE-*/CNI-* chains (and the jumps into them from built-in chains) that were
-    not there before we started."""
+    not there before we started; returns them."""
     ours = {c for c in iptables_chains() - before if OUR_CHAIN.match(c.split("/")[2])}
     for tool in ("iptables", "ip6tables"):
         for line in run(f"{tool}-save").stdout.splitlines():
@@ -180,6 +186,7 @@ def remove_our_chains(before: frozenset[str]) -> None:
     for chain in ours:
         tool, table, name = chain.split("/")
         run(tool, "-t", table, "-X", name)
+    return ours
 
 
 def _table_of(tool: str, rule: str) -> str:
@@ -192,17 +199,22 @@ def _table_of(tool: str, rule: str) -> str:
     return table
 
 
-def remove_new_empty_tables(before: frozenset[str], ours: tuple[str, ...]) -> None:
-    """Delete nftables tables we named, and iptables-nft tables that appeared with us and are empty now."""
-    for table in nft_tables() - before:
+def remove_new_empty_tables(before: frozenset[str], ours: tuple[str, ...]) -> set[str]:
+    """Delete nftables tables we named (whenever they were made), and iptables-nft tables that appeared
+    with us and are empty now; returns the tables deleted."""
+    removed = set()
+    for table in nft_tables():
         family, _, name = table.partition(" ")
         if name in ours:
             run("nft", "delete", "table", family, name)
-        elif name in ("filter", "nat", "mangle", "raw", "security"):
+            removed.add(table)
+        elif table not in before and name in ("filter", "nat", "mangle", "raw", "security"):
             listing = run("nft", "list", "table", family, name).stdout.splitlines()
             rules = [ln for ln in listing if ln.strip() and not ln.strip().startswith(("table", "chain", "type", "}"))]
             if not rules:
                 run("nft", "delete", "table", family, name)
+                removed.add(table)
+    return removed
 
 
 V1_CONTROLLERS = ("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd",
@@ -221,6 +233,25 @@ def make_cgroups(name: str) -> None:
         if controller == "cpuset":
             for knob in ("cpuset.cpus", "cpuset.mems"):
                 (path / knob).write_text((top / knob).read_text())
+
+
+def kill_cgroup_tasks(name: str) -> list[int]:
+    """SIGKILL every process in cgroup ``name`` and its children, in any hierarchy (the containers of
+    a node whose shims are gone live on, reparented to init, until killed)."""
+    pids: set[int] = set()
+    for top in cgroup_dirs(name):
+        for procs in top.rglob("cgroup.procs"):
+            with contextlib.suppress(OSError, ValueError):
+                pids.update(int(line) for line in procs.read_text().split())
+    pids.discard(os.getpid())
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if pids:  # rmdir of a cgroup fails while a killed task is still exiting
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in pids):
+            time.sleep(0.1)
+    return sorted(pids)
 
 
 def remove_cgroups(name: str) -> list[Path]:

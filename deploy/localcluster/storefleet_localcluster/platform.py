@@ -25,6 +25,8 @@ PLATFORM_NAMESPACE = "storefleet-system"
 OPERATOR_SERVICE_ACCOUNT = "storefleet-operator"
 GATEWAY_SERVICE_ACCOUNT = "storefleet-gateway"
 VALUES_LOCAL = REPO_ROOT / "helm" / "ecommerce-store" / "values-local.yaml"
+VALUES_REALNODE = VALUES_LOCAL.with_name("values-realnode.yaml")
+"""Layered after the generated image values when a real node runs: Medusa on it, WooCommerce on kwok."""
 
 
 def _apply_kustomization(cluster: LocalCluster, directory: Path, skip_kinds: tuple[str, ...]) -> None:

@@ -2,10 +2,12 @@
 cluster DNS, Traefik serving Ingresses on a loopback port, our nftables NetworkPolicy engine and our
 local-path provisioner. Root + Linux only (``unavailable_reason`` says why not).
 
-Lifecycle: ``RealNode.start(cluster)`` takes the host lock (one real node per host), records the
-host's kernel settings and host-global objects, then starts every component with all state under
-``<run_dir>/node``; ``stop()`` drains Pods, stops everything, and removes every mount, link, cgroup,
-iptables chain, nftables table and process it made, then restores the kernel settings.
+Lifecycle: ``RealNode.start(cluster)`` takes the host lock (one real node per host), removes what a
+previous node that never stopped left behind (``leftovers``), records the host's kernel settings and
+host-global objects in ``/run`` (so the next start can do the same for this one), then starts every
+component with all state under ``<run_dir>/node``; ``stop()`` drains Pods, stops everything, and
+removes every mount, link, cgroup, iptables chain, nftables table and process it made, restores the
+kernel settings, and deletes the record.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import hostlock, hoststate, kubeconfig, nodeconfig, nodekinds, toolchain
+from . import hostlock, hoststate, kubeconfig, leftovers, nodeconfig, nodekinds, toolchain
 from .nodeconfig import BRIDGE, GATEWAY_IP, NodePaths
 
 if TYPE_CHECKING:
@@ -32,8 +34,6 @@ if TYPE_CHECKING:
 SYSTEM_BINARIES = ("/usr/bin/containerd", "/usr/bin/ctr", "/usr/bin/runc", "/usr/sbin/nft",
                    "/usr/sbin/iptables", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-HOST_DIRS = (Path("/var/lib/cni"), Path("/run/containerd"))
-"""containerd 1.6 puts CNI result caches and shim sockets here whatever its config says."""
 
 
 def unavailable_reason() -> str | None:
@@ -55,9 +55,8 @@ class RealNode:
     bin_dir: Path
     ingress_port: int
     lock: hostlock.HostLock | None = None
-    kernel: hoststate.KernelSettings | None = None
-    before: hoststate.HostSnapshot | None = None
-    host_dirs_before: tuple[Path, ...] = ()
+    record: leftovers.NodeRecord | None = None
+    """How the host was before this node, also in ``leftovers.RECORD_PATH`` while the node lives."""
     processes: list[_Process] = field(default_factory=list)
     name: str = nodekinds.REAL_NODE_NAME
 
@@ -75,9 +74,15 @@ class RealNode:
         node.lock = hostlock.acquire(say=lambda m: print(m, file=sys.stderr, flush=True))
         try:
             hostlock.note(node.lock, f"run_dir={cluster.run_dir}")
-            node.before = hoststate.snapshot()
-            node.host_dirs_before = tuple(d for d in HOST_DIRS if d.exists())
-            node.kernel = hoststate.KernelSettings()
+            node._remove_leftovers()
+            before = hoststate.snapshot()
+            node.record = leftovers.NodeRecord(
+                pid=os.getpid(), run_dir=str(cluster.run_dir), cgroup_root=node.paths.cgroup_root,
+                sysctls=hoststate.read_sysctls(), chains_before=tuple(sorted(before.chains)),
+                nft_tables_before=tuple(sorted(before.nft_tables)),
+                host_dirs_before=tuple(str(d) for d in leftovers.HOST_DIRS if d.exists()),
+            )  # fmt: skip
+            leftovers.write(node.record)  # before the kubelet or the bridge change anything
             node._boot(images, sandbox_image, time.monotonic() + timeout)
         except BaseException:
             node.stop()
@@ -156,28 +161,23 @@ class RealNode:
             stop_process_group(proc.popen)
             proc.log_file.close()
         self.processes.clear()
-        self.cleanup_host()
+        if self.record is not None:  # without a record this node changed nothing yet
+            # containerd-shim-runc-v2 outlives containerd: its command line names our socket.
+            leftovers.clean_host(self.record, str(self.paths.containerd_socket), self.bin_dir / "kube-proxy")
+            leftovers.clear()
+            self.record = None
         self.lock.release()
         self.lock = None
 
-    def cleanup_host(self) -> None:
-        p = self.paths
-        hoststate.kill_processes(str(p.containerd_socket))  # containerd-shim-runc-v2 outlives containerd
-        hoststate.unmount_all(p.root)
-        hoststate.remove_veths_of(BRIDGE)
-        hoststate.remove_link(BRIDGE)
-        hoststate.remove_cgroups(p.cgroup_root)
-        proxy_cfg = p.root / "kube-proxy.yaml"
-        if proxy_cfg.exists():
-            hoststate.run(str(self.bin_dir / "kube-proxy"), "--cleanup", f"--config={proxy_cfg}")
-        before = self.before or hoststate.snapshot()
-        hoststate.remove_our_chains(frozenset(before.chains))
-        hoststate.run("nft", "delete", "table", "inet", nodeconfig.NETPOL_TABLE)
-        hoststate.remove_new_empty_tables(frozenset(before.nft_tables), (nodeconfig.NETPOL_TABLE,))
-        for d in HOST_DIRS:
-            hoststate.remove_unused_files(d, keep_dir=d in self.host_dirs_before)
-        if self.kernel is not None:
-            self.kernel.restore()
+    def _remove_leftovers(self) -> None:
+        """Under the lock: a record means its node's owner died before ``stop()``; undo that node."""
+        stale = leftovers.read()
+        if stale is None:
+            return
+        found = leftovers.remove(stale, self.bin_dir / "kube-proxy")
+        leftovers.clear()
+        print(f"real node: removed what the node of {stale.run_dir} (pid {stale.pid}, gone without stopping) "
+              f"left on this host: {'; '.join(found) or 'nothing'}", file=sys.stderr, flush=True)
 
     # ---------- helpers ----------
     def import_images(self, archives: tuple[Path, ...] | list[Path]) -> None:
