@@ -11,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.medusa.medusa import run_cli
 from tests.medusa.store import RealMedusa, init_containers, run_operator_recipe, setup_context
 
+from storefleet_localcluster.cluster import free_port
 from storefleet_operator.engines.runner import EngineSetupError, StepProgress, StepState
 
 pytestmark = pytest.mark.medusa
@@ -91,3 +93,23 @@ def test_a_setup_interrupted_after_the_admin_was_made_finishes_on_the_next_pass(
         # Leave the store with its one owner, as the other tests expect.
         (second,) = [u for u in admin.get("/admin/users").json()["users"] if u["email"] == email]
         assert admin.delete(f"/admin/users/{second['id']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        pytest.param("postgres://medusa:x@storefleet-no-such-host.invalid:5432/medusa", id="name-not-resolved"),
+        pytest.param(f"postgres://medusa:x@127.0.0.1:{free_port()}/medusa", id="nothing-listening"),
+    ],
+)
+def test_migrate_fails_when_the_database_cannot_be_reached(real_medusa: RealMedusa, database_url: str) -> None:
+    """Medusa 1.20's `migrations run` exits 0 after a failed connection; the init container must not, or
+    Kubernetes moves on to the seed step, which then crash-loops on an empty schema (seen on the real node
+    when the database's DNS name did not answer yet)."""
+    code, output = run_cli({**real_medusa.env, "DATABASE_URL": database_url}, "migrate", timeout=120)
+    assert code != 0, output
+
+
+def test_migrate_on_a_migrated_database_succeeds(real_medusa: RealMedusa) -> None:
+    code, output = run_cli(real_medusa.env, "migrate", timeout=300)
+    assert code == 0, output
