@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from tests.chaos.chaoskit import SWEEP_INTERVAL_SECONDS, Api, ChaosPlatform, random_pause, say
@@ -96,10 +97,15 @@ def settle_and_count_orphans(platform: ChaosPlatform, tenants: list[str], what: 
     """Wait until every Store is gone and a few sweeps have run; return the orphans left."""
     namespaces = {naming.tenant_namespace(t) for t in tenants}
 
-    def no_stores_left() -> bool:
-        return not any(key.split("/")[0] in namespaces for key in platform.stores())
+    def left() -> dict[str, dict[str, Any]]:
+        return {key: s for key, s in platform.stores().items() if key.split("/")[0] in namespaces}
 
-    wait_for(no_stores_left, f"every Store of {what} to be deleted", timeout=240, interval=1.0)
+    try:
+        wait_for(lambda: not left(), f"every Store of {what} to be deleted", timeout=240, interval=1.0)
+    except AssertionError as timed_out:
+        still = {key: ((s.get("status") or {}).get("phase"), (s.get("status") or {}).get("message"),
+                       s["metadata"].get("deletionTimestamp")) for key, s in left().items()}
+        raise AssertionError(f"{timed_out}; still there (phase, message, deletion asked): {still}") from None
     time.sleep(3 * SWEEP_INTERVAL_SECONDS)
     deadline = time.monotonic() + 60  # a sweep deletes; the namespace may take a while to go
     while platform.orphans() and time.monotonic() < deadline:

@@ -17,12 +17,15 @@ from pathlib import Path
 from tests.realnode import nodekit
 from tests.realnode.conftest import start_real_cluster
 
-from storefleet_localcluster import hostlock, hoststate, leftovers, nodeconfig
+from storefleet_localcluster import hostlock, hoststate, leftovers, nodeconfig, realnode
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_stop_leaves_nothing_on_the_host(tmp_path: Path) -> None:
+    # A node killed with its owner (say a make dev ended with its session) left kernel settings that
+    # the start below restores: the host before it is the host after that cleanup.
+    realnode.remove_stale_node()
     before = hoststate.snapshot()
     cluster, refs = start_real_cluster(tmp_path)
     run_dir, node = cluster.run_dir, cluster.real_node
@@ -87,6 +90,7 @@ def test_a_start_after_a_killed_node_removes_its_leftovers(tmp_path: Path) -> No
     """SIGKILL the owner of a real node and its components (what a killed test run or an OOM kill does;
     the shims and containers live on), then start another: it comes up, and stopping it leaves the
     host as it was before the first, kernel settings included."""
+    realnode.remove_stale_node()
     before = hoststate.snapshot()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     child = subprocess.Popen([sys.executable, "-c", KILLED_NODE, str(tmp_path / "first")], stdout=subprocess.PIPE,

@@ -195,6 +195,10 @@ class LocalCluster:
             # Quotas on custom resources (count/stores.storefleet.io) are only recounted on this period
             # once their CRD appears after startup; the default 5m would leave new tenants unenforced.
             "--resource-quota-sync-period=10s",
+            # The namespace controller makes ~80 calls per deleted namespace (one per resource type, twice);
+            # at the default client limit of 20/s it deleted ~15 store namespaces a minute, so a hundred
+            # deleted Stores waited minutes for their namespaces. This apiserver serves one machine.
+            "--kube-api-qps=200", "--kube-api-burst=400",
         ])
         self._spawn("kube-scheduler", [*common, f"--secure-port={free_port()}", "--v=1"])
 

@@ -74,7 +74,7 @@ class RealNode:
         node.lock = hostlock.acquire(say=lambda m: print(m, file=sys.stderr, flush=True))
         try:
             hostlock.note(node.lock, f"run_dir={cluster.run_dir}")
-            node._remove_leftovers()
+            _undo_stale_node(node.bin_dir / "kube-proxy")
             before = hoststate.snapshot()
             node.record = leftovers.NodeRecord(
                 pid=os.getpid(), run_dir=str(cluster.run_dir), cgroup_root=node.paths.cgroup_root,
@@ -169,16 +169,6 @@ class RealNode:
         self.lock.release()
         self.lock = None
 
-    def _remove_leftovers(self) -> None:
-        """Under the lock: a record means its node's owner died before ``stop()``; undo that node."""
-        stale = leftovers.read()
-        if stale is None:
-            return
-        found = leftovers.remove(stale, self.bin_dir / "kube-proxy")
-        leftovers.clear()
-        print(f"real node: removed what the node of {stale.run_dir} (pid {stale.pid}, gone without stopping) "
-              f"left on this host: {'; '.join(found) or 'nothing'}", file=sys.stderr, flush=True)
-
     # ---------- helpers ----------
     def import_images(self, archives: tuple[Path, ...] | list[Path]) -> None:
         """Import OCI/docker archives into this node's containerd (namespace k8s.io)."""
@@ -261,3 +251,25 @@ def _port_open(host: str, port: int) -> bool:
 
     with socket.create_connection((host, port), timeout=1):
         return True
+
+
+def remove_stale_node() -> None:
+    """Undo a real node whose owner died before ``stop()`` (e.g. a ``make dev`` killed with its
+    session), taking the host lock for it. Who compares the host before and after a node of its own
+    calls this first, so the dead node's kernel settings are not taken for the host's."""
+    lock = hostlock.acquire(say=lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        _undo_stale_node(toolchain.node_toolchain_dir() / "bin" / "kube-proxy")
+    finally:
+        lock.release()
+
+
+def _undo_stale_node(kube_proxy: Path) -> None:
+    """Under the lock: a record means its node's owner died before ``stop()``; undo that node."""
+    stale = leftovers.read()
+    if stale is None:
+        return
+    found = leftovers.remove(stale, kube_proxy)
+    leftovers.clear()
+    print(f"real node: removed what the node of {stale.run_dir} (pid {stale.pid}, gone without stopping) "
+          f"left on this host: {'; '.join(found) or 'nothing'}", file=sys.stderr, flush=True)
