@@ -75,4 +75,5 @@ class DemoStore:
 demo Medusa store {NAME} is Ready ({time.monotonic() - self.started:.0f}s), served for real through Traefik:
   shop           {url}/        <- open this: the storefront, browse and buy
   Store API      {url}/store/products
-  Medusa admin   {store.get('admin_url') or url + '/admin'}   login {login['email']} / {login['password']}"""
+  admin API      {store.get('admin_url') or url + '/admin/'}   (REST only, no admin UI in this image)
+  admin login    {login['email']} / {login['password']}   (POST /admin/auth)"""

@@ -11,18 +11,25 @@ import { PHASE_WORDS, dateTime, progress, reasonWords } from "../lib/format";
 import { useDeleteStore, useRetryStore, useStore, useStoreEvents, useStoreStream } from "../hooks/useStores";
 import { NotFoundPage } from "./NotFoundPage";
 
+type UrlRow = { key: string; label: string; url: string | null | undefined; note?: string };
+
 function Urls({ store }: { store: Store }) {
-  const urls: [string, string | null | undefined][] = [
-    ["Shop", store.url],
-    ["Admin", store.admin_url],
-    ...(store.engine === "medusa" && store.storefront ? ([["Storefront", store.storefront_url]] as [string, string | null | undefined][]) : []),
+  const medusa = store.engine === "medusa";
+  const urls: UrlRow[] = [
+    { key: "shop", label: "Shop", url: store.url },
+    // The Medusa image carries no admin UI: /admin is Medusa's admin REST API, which answers a
+    // browser with 401 until it signs in there with the credentials below.
+    medusa
+      ? { key: "admin", label: "Admin API", url: store.admin_url, note: "Medusa's admin REST API: sign in with POST /admin/auth and the credentials below" }
+      : { key: "admin", label: "Admin", url: store.admin_url },
+    ...(medusa && store.storefront ? [{ key: "storefront", label: "Storefront", url: store.storefront_url }] : []),
   ];
   return (
     <dl className="space-y-2 text-sm">
-      {urls.map(([label, url]) => (
-        <div key={label} className="flex flex-wrap gap-2">
+      {urls.map(({ key, label, url, note }) => (
+        <div key={key} className="flex flex-wrap gap-2">
           <dt className="w-24 font-medium text-slate-800">{label}</dt>
-          <dd className="min-w-0 wrap-anywhere" data-testid={`url-${label.toLowerCase()}`}>
+          <dd className="min-w-0 wrap-anywhere" data-testid={`url-${key}`}>
             {url ? (
               <a href={url} target="_blank" rel="noreferrer noopener" className={`text-indigo-800 underline ${focusRing}`}>
                 {url}
@@ -30,6 +37,7 @@ function Urls({ store }: { store: Store }) {
             ) : (
               <span className="text-slate-600">not yet known</span>
             )}
+            {url && note && <p className="text-slate-600">{note}</p>}
           </dd>
         </div>
       ))}

@@ -212,6 +212,8 @@ describe("store detail", () => {
     renderAt("/stores/tea");
     expect(await screen.findByTestId("url-storefront")).toHaveTextContent("http://shop.tea.example");
     expect(screen.getByTestId("url-admin")).toHaveTextContent("http://tea.example/app");
+    expect(screen.getByTestId("url-admin")).toHaveTextContent("admin REST API");
+    expect(screen.getByText("Admin API")).toBeInTheDocument();
     expect(screen.getByTestId("step")).toHaveTextContent("(done)");
     expect(screen.getByTestId("step")).toHaveTextContent("3.0 s");
   });
