@@ -2,10 +2,10 @@
 
 pyhelm3 runs the helm binary asynchronously and sends values as JSON on stdin (never ``--set``), with
 the kubeconfig as a file path (never a token on argv). This adapter adds what the reconciler needs on
-top: ``history`` as plain dicts (with the chart of each revision, which pyhelm3's models drop), a record
-of which releases have a helm command of *this* process running on them (so a ``pending-*`` release
+top: a record of which releases have a helm command of *this* process running on them (so a ``pending-*`` release
 left by a crashed predecessor can be told from one still being worked on), and errors that say whether
-retrying can help.
+retrying can help. The release history the reconciler observes is read from Helm's own records
+through the API (``helm_storage``), not by running ``helm history`` on every pass.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ _PERMANENT_MARKERS: Final = (
 )
 _CHART_PATH_MISSING: Final = re.compile(r'path "[^"]*" not found')
 _MAX_MESSAGE: Final = 900
-HISTORY_DEPTH: Final = 20
 
 
 class HelmFailed(Exception):
@@ -58,7 +57,7 @@ def _explain(exc: Exception, what: str) -> HelmFailed:
 class StoreHelm:
     def __init__(self, client: Client) -> None:
         self._client = client
-        # pyhelm3's Client has no history(); its Command does, returning helm's JSON as-is.
+        # pyhelm3's Client has no rollback to a given revision with our options; its Command does.
         self._command = client._command
         self.started_at = datetime.now(UTC)
         """Revisions pending since before this moment cannot belong to a helm command of this process."""
@@ -86,16 +85,6 @@ class StoreHelm:
             self._interrupted.discard(key)
         finally:
             self._in_flight.discard(key)
-
-    async def history(self, namespace: str, release: str) -> list[dict[str, Any]]:
-        """The release's revisions (oldest first) as helm prints them, or [] when there is no release."""
-        try:
-            found = await self._command.history(release, namespace=namespace, max_revisions=HISTORY_DEPTH)
-        except helm_errors.ReleaseNotFoundError:
-            return []
-        except helm_errors.Error as exc:
-            raise _explain(exc, f"history {release} in {namespace}") from None
-        return [dict(item) for item in found or []]
 
     async def upgrade_install(
         self,

@@ -19,7 +19,7 @@ from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from storefleet_operator import contract
-from storefleet_operator.adapters import execs
+from storefleet_operator.adapters import execs, helm_storage
 from storefleet_operator.engines import PodRef
 
 T = TypeVar("T")
@@ -84,9 +84,14 @@ class StoreKube:
         except OSError as exc:  # connection refused/reset: the API server is not reachable right now
             raise KubeError(f"{what}: {exc}") from None
 
-    def _dict(self, obj: Any) -> dict[str, Any]:
-        data: dict[str, Any] = self._api.sanitize_for_serialization(obj)
-        return data
+    async def _read(self, what: str, fn: Callable[[], Any], *, missing_ok: bool = False) -> dict[str, Any] | None:
+        """A read whose answer is parsed as plain JSON: ``fn`` passes ``_preload_content=False``. The
+        client's typed models cost more CPU than the call itself on the reconciler's per-pass reads."""
+        found = await self._call(what, fn, missing_ok=missing_ok)
+        if found is None:
+            return None
+        loaded: dict[str, Any] = json.loads(found.data)
+        return loaded
 
     # ---------- the Store itself ----------
     async def read_store(self, namespace: str, name: str) -> dict[str, Any] | None:
@@ -127,8 +132,9 @@ class StoreKube:
 
     # ---------- namespace ----------
     async def read_namespace(self, name: str) -> dict[str, Any] | None:
-        found = await self._call(f"read namespace {name}", lambda: self._core.read_namespace(name), missing_ok=True)
-        return self._dict(found) if found is not None else None
+        return await self._read(
+            f"read namespace {name}", lambda: self._core.read_namespace(name, _preload_content=False), missing_ok=True
+        )
 
     async def create_namespace(self, manifest: Mapping[str, Any]) -> None:
         await self._call(
@@ -149,8 +155,10 @@ class StoreKube:
         selector = (
             f"{contract.LABEL_MANAGED_BY}={contract.MANAGED_BY},{contract.LABEL_STORE},{contract.LABEL_STORE_NAMESPACE}"
         )
-        found = await self._call("list store namespaces", lambda: self._core.list_namespace(label_selector=selector))
-        return [self._dict(item) for item in (found.items if found is not None else [])]
+        found = await self._read(
+            "list store namespaces", lambda: self._core.list_namespace(label_selector=selector, _preload_content=False)
+        )
+        return list((found or {}).get("items") or [])
 
     async def post_event(
         self, regarding: Mapping[str, str], *, type_: str, reason: str, message: str, reporter: str
@@ -193,10 +201,22 @@ class StoreKube:
         # metadata only would be nicer, but a GET is what RBAC `get` allows; the data is not kept.
         found = await self._call(
             f"read secret {namespace}/{name}",
-            lambda: self._core.read_namespaced_secret(name, namespace),
+            lambda: self._core.read_namespaced_secret(name, namespace, _preload_content=False),
             missing_ok=True,
         )
         return found is not None
+
+    async def release_history(self, namespace: str, release: str) -> list[dict[str, Any]]:
+        """The release's revisions (oldest first) as ``helm history --output json`` prints them, read
+        from Helm's release Secrets; [] when there is no release (or no namespace)."""
+        listed = await self._read(
+            f"list the Helm records of {release} in {namespace}",
+            lambda: self._core.list_namespaced_secret(
+                namespace, label_selector=helm_storage.release_selector(release), _preload_content=False
+            ),
+            missing_ok=True,
+        )
+        return helm_storage.history(listed.get("items") or []) if listed is not None else []
 
     async def read_secret_data(self, namespace: str, name: str) -> dict[str, str] | None:
         found = await self._call(
@@ -228,7 +248,7 @@ class StoreKube:
     async def rolebinding_exists(self, namespace: str, name: str) -> bool:
         found = await self._call(
             f"read rolebinding {namespace}/{name}",
-            lambda: self._rbac.read_namespaced_role_binding(name, namespace),
+            lambda: self._rbac.read_namespaced_role_binding(name, namespace, _preload_content=False),
             missing_ok=True,
         )
         return found is not None
@@ -267,30 +287,31 @@ class StoreKube:
     async def list_workloads(self, namespace: str, release: str) -> list[dict[str, Any]]:
         selector = f"{INSTANCE_LABEL}={release}"
         deployments, statefulsets = await asyncio.gather(
-            self._call(
+            self._read(
                 f"list deployments in {namespace}",
-                lambda: self._apps.list_namespaced_deployment(namespace, label_selector=selector),
+                lambda: self._apps.list_namespaced_deployment(
+                    namespace, label_selector=selector, _preload_content=False
+                ),
             ),
-            self._call(
+            self._read(
                 f"list statefulsets in {namespace}",
-                lambda: self._apps.list_namespaced_stateful_set(namespace, label_selector=selector),
+                lambda: self._apps.list_namespaced_stateful_set(
+                    namespace, label_selector=selector, _preload_content=False
+                ),
             ),
         )
         out = []
         for kind, listed in (("Deployment", deployments), ("StatefulSet", statefulsets)):
-            for item in listed.items if listed is not None else []:
-                obj = self._dict(item)
-                obj["kind"] = kind  # list items come without kind
-                out.append(obj)
+            for item in (listed or {}).get("items") or []:
+                out.append({**item, "kind": kind})  # list items come without kind
         return out
 
     async def read_ingress(self, namespace: str, name: str) -> dict[str, Any] | None:
-        found = await self._call(
+        return await self._read(
             f"read ingress {namespace}/{name}",
-            lambda: self._net.read_namespaced_ingress(name, namespace),
+            lambda: self._net.read_namespaced_ingress(name, namespace, _preload_content=False),
             missing_ok=True,
         )
-        return self._dict(found) if found is not None else None
 
     async def find_ready_pod(self, namespace: str, selector: str) -> PodRef:
         """The one Ready pod to run engine setup in (``execs.PodNotFound`` explains when there is none)."""
@@ -301,14 +322,16 @@ class StoreKube:
 
     async def list_pods(self, namespace: str, labels: Mapping[str, str]) -> list[dict[str, Any]]:
         selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
-        found = await self._call(
-            f"list pods in {namespace}", lambda: self._core.list_namespaced_pod(namespace, label_selector=selector)
+        found = await self._read(
+            f"list pods in {namespace}",
+            lambda: self._core.list_namespaced_pod(namespace, label_selector=selector, _preload_content=False),
         )
-        return [self._dict(p) for p in (found.items if found is not None else [])]
+        return list((found or {}).get("items") or [])
 
     async def read_node(self, name: str) -> dict[str, Any] | None:
-        found = await self._call(f"read node {name}", lambda: self._core.read_node(name), missing_ok=True)
-        return self._dict(found) if found is not None else None
+        return await self._read(
+            f"read node {name}", lambda: self._core.read_node(name, _preload_content=False), missing_ok=True
+        )
 
     async def delete_pod(self, namespace: str, name: str) -> None:
         await self._call(

@@ -95,7 +95,7 @@ class OrphanCollector:
 
     async def collect(self, orphan: Orphan) -> None:
         """Uninstall the orphan's release (if any), delete its namespace, and say so."""
-        released = bool(await self.helm.history(orphan.namespace, orphan.store))
+        released = bool(await self.kube.release_history(orphan.namespace, orphan.store))
         if released:
             await self.helm.uninstall(
                 orphan.namespace, orphan.store, timeout_seconds=UNINSTALL_TIMEOUT_SECONDS, wait=False

@@ -83,7 +83,7 @@ class StoreReconciler:
         secret = naming.credentials_secret_name(release)
         reader = f"{release}-credentials-reader"
         history, secret_present, access, workloads, ingress = await asyncio.gather(
-            self.deps.helm.history(namespace, release),
+            kube.release_history(namespace, release),
             kube.secret_exists(namespace, secret),
             kube.rolebinding_exists(namespace, reader),
             kube.list_workloads(namespace, release),

@@ -1,0 +1,61 @@
+"""Helm's release records, read from the Secrets its storage driver keeps, as ``helm history`` shows them.
+
+Helm 3 stores each revision of a release as a Secret ``sh.helm.release.v1.<release>.v<revision>`` of
+type ``helm.sh/release.v1``, labelled ``owner=helm``, ``name=<release>``, ``status`` and ``version``;
+its ``release`` key holds the release as JSON, gzipped and base64-encoded (once more by the API's own
+encoding of Secret data). Reading those Secrets is one API call where ``helm history`` was a process
+(the operator asked on every pass of every store). Pure: the API call is ``StoreKube.release_history``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+RELEASE_RECORD_TYPE: Final = "helm.sh/release.v1"
+_GZIP_MAGIC: Final = b"\x1f\x8b\x08"
+
+
+def release_selector(release: str) -> str:
+    """The label selector of a release's Secrets (release names are DNS labels: nothing to escape)."""
+    return f"owner=helm,name={release}"
+
+
+def _decode(encoded: str) -> dict[str, Any]:
+    """The release JSON in a Secret's ``release`` value; {} when it cannot be read."""
+    try:
+        payload = base64.b64decode(base64.b64decode(encoded))
+        if payload[:3] == _GZIP_MAGIC:
+            payload = gzip.decompress(payload)
+        found = json.loads(payload)
+    except (binascii.Error, OSError, EOFError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def revision(secret: Mapping[str, Any]) -> dict[str, Any]:
+    """One entry of ``helm history --output json`` from one release Secret. A record whose body cannot
+    be read still says its revision and status from its labels (with no description, so it never
+    counts as in sync and the reconciler upgrades over it)."""
+    labels = (secret.get("metadata") or {}).get("labels") or {}
+    release = _decode(str((secret.get("data") or {}).get("release", "")))
+    info = release.get("info") or {}
+    chart = (release.get("chart") or {}).get("metadata") or {}
+    return {
+        "revision": int(release.get("version") or labels.get("version") or 0),
+        "updated": info.get("last_deployed"),
+        "status": info.get("status") or labels.get("status") or "unknown",
+        "chart": f"{chart['name']}-{chart['version']}" if chart.get("name") else "",
+        "app_version": chart.get("appVersion", ""),
+        "description": info.get("description", ""),
+    }
+
+
+def history(secrets: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``helm history`` of the release whose Secrets these are, oldest first."""
+    found = [revision(s) for s in secrets if s.get("type") == RELEASE_RECORD_TYPE]
+    return sorted(found, key=lambda r: int(r["revision"]))
