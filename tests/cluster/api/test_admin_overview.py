@@ -3,8 +3,6 @@ the dashboard's admin pages show."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 from store_support import (
@@ -13,20 +11,12 @@ from store_support import (
     clean_up,
     create,
     follow,
-    gateway_beside_the_operator,
     tenant_account,
 )
-from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_localcluster.cluster import LocalCluster
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(PROVISION_SECONDS + 120)]
-
-
-@pytest.fixture
-async def http(operator: OperatorProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with gateway_beside_the_operator(operator.cluster) as client:
-        yield client
 
 
 async def test_the_overview_counts_ready_stores_and_their_provisioning_time(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,7 +13,6 @@ from store_support import (
     PROVISION_SECONDS,
     clean_up,
     follow,
-    gateway_beside_the_operator,
     retry_while_setting_up,
     store_object,
     tenant_account,
@@ -23,12 +21,6 @@ from tests.cluster.operator.storeops import events_of
 from tests.cluster.operator_support import OperatorProcess
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(PROVISION_SECONDS + 120)]
-
-
-@pytest.fixture
-async def http(operator: OperatorProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with gateway_beside_the_operator(operator.cluster) as client:
-        yield client
 
 
 async def test_the_request_id_follows_a_store_from_the_gateway_to_events_and_operator_logs(

@@ -5,7 +5,6 @@ events and credentials."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -18,7 +17,6 @@ from store_support import (
     create,
     event_reasons,
     follow,
-    gateway_beside_the_operator,
     hold,
     release,
     store_exists,
@@ -26,17 +24,10 @@ from store_support import (
     tenant_account,
     until_gone,
 )
-from tests.cluster.operator_support import OperatorProcess
 
 from storefleet_localcluster.cluster import LocalCluster
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(PROVISION_SECONDS + 120)]
-
-
-@pytest.fixture
-async def http(operator: OperatorProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with gateway_beside_the_operator(operator.cluster) as client:
-        yield client
 
 
 async def test_a_tenant_creates_a_store_of_each_engine_as_itself(

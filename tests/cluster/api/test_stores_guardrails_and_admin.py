@@ -4,7 +4,6 @@ may not act for yet, stores hidden by RBAC; and what admins see (every tenant's 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -28,12 +27,6 @@ from storefleet_localcluster.cluster import LocalCluster
 from storefleet_operator.tenant.resources import IMPERSONATION_BINDING
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(PROVISION_SECONDS + 120)]
-
-
-@pytest.fixture
-async def http(operator: OperatorProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with gateway_beside_the_operator(operator.cluster) as client:
-        yield client
 
 
 async def test_the_store_limit_is_kubernetes_quota_and_answers_409_with_the_numbers(
