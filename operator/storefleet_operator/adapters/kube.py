@@ -86,7 +86,9 @@ class StoreKube:
 
     async def _read(self, what: str, fn: Callable[[], Any], *, missing_ok: bool = False) -> dict[str, Any] | None:
         """A read whose answer is parsed as plain JSON: ``fn`` passes ``_preload_content=False``. The
-        client's typed models cost more CPU than the call itself on the reconciler's per-pass reads."""
+        client's typed models cost more CPU than the call itself on the reconciler's per-pass reads.
+        Reading the body (``.data``) is also what hands the connection back to the pool: an unread
+        response would keep it."""
         found = await self._call(what, fn, missing_ok=missing_ok)
         if found is None:
             return None
@@ -199,7 +201,7 @@ class StoreKube:
     # ---------- credentials ----------
     async def secret_exists(self, namespace: str, name: str) -> bool:
         # metadata only would be nicer, but a GET is what RBAC `get` allows; the data is not kept.
-        found = await self._call(
+        found = await self._read(
             f"read secret {namespace}/{name}",
             lambda: self._core.read_namespaced_secret(name, namespace, _preload_content=False),
             missing_ok=True,
@@ -246,7 +248,7 @@ class StoreKube:
         return True
 
     async def rolebinding_exists(self, namespace: str, name: str) -> bool:
-        found = await self._call(
+        found = await self._read(
             f"read rolebinding {namespace}/{name}",
             lambda: self._rbac.read_namespaced_role_binding(name, namespace, _preload_content=False),
             missing_ok=True,
