@@ -48,13 +48,21 @@ def peak_rss_kib(pid: int) -> int:
     return 0
 
 
-def summary(durations: list[float], total: float, rss: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and of its children it has waited for (helm runs), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+def summary(durations: list[float], total: float, rss: int, cpu: float) -> dict[str, float]:
     return {
         "p50": statistics.median(durations),
         "p95": percentile(durations, 0.95),
         "throughput": len(durations) / total * 60,
         "total": total,
         "rss_mib": rss / 1024,
+        "cpu": cpu,
+        "cpu_per_store": cpu / len(durations),
     }
 
 
@@ -76,6 +84,8 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
                     "spec": {"engine": engine, "displayName": f"Bench {name}"},
                 }
             )
+        assert operator.pid is not None
+        cpu_before = cpu_seconds(operator.pid)
         started = time.monotonic()
         cluster.kubectl("apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": manifests}))
         ready: dict[str, float] = {}
@@ -92,8 +102,8 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
             time.sleep(0.25)
         assert len(ready) == N, f"only {len(ready)} of {N} stores became Ready"
         total = max(ready.values())
-        assert operator.pid is not None
-        result = summary(list(ready.values()), total, peak_rss_kib(operator.pid))
+        cpu = cpu_seconds(operator.pid) - cpu_before
+        result = summary(list(ready.values()), total, peak_rss_kib(operator.pid), cpu)
         cluster.kubectl("delete", "stores", "--all", "-n", namespace, "--wait=false")
         for name in names:
             wait_gone(cluster, namespace, name, timeout=300)
@@ -128,7 +138,7 @@ def run_baseline(cluster: LocalCluster) -> dict[str, float]:
     result: dict[str, Any] = json.loads(out.stdout)
     for i in range(N):
         cluster.kubectl("delete", "namespace", f"bench-base-b{i:03d}", "--wait=false", check=False)
-    return summary(result["durations"], result["total"], result["peak_rss_kib"])
+    return summary(result["durations"], result["total"], result["peak_rss_kib"], result["cpu_seconds"])
 
 
 @pytest.mark.timeout(600 + 120 * N)
@@ -142,6 +152,7 @@ def test_operator_against_direct_helm_and_exec(clean_fleet: LocalCluster) -> Non
         ("all Ready after (s)", "total"),
         ("throughput (stores/min)", "throughput"),
         ("peak RSS (MiB)", "rss_mib"),
+        ("CPU per store (s, helm in)", "cpu_per_store"),
     ]
     print(f"\nProvisioning benchmark: {N} stores (half WooCommerce, half Medusa), concurrency {CONCURRENCY}")
     print(f"{'':26}{'operator':>10}{'baseline':>10}{'ratio':>8}")
