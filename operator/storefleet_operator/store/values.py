@@ -1,9 +1,11 @@
 """The Helm values of one store, built as data: never a `--set` string, never user text on argv.
 
-Pure functions. The operator layers, in order: the platform's values files (``settings.values_files``),
-the extra values that ``settings.extra_values`` selects for this store, then the per-store contract
-values built here. The merged dict goes to helm on stdin (pyhelm3), so a display name full of commas,
-``=``, quotes or ``$()`` stays one string value (predecessor bug B1).
+Pure functions, but for reading the files, which are parsed once per version of each file
+(``_yaml_file``): the reconciler builds a store's desired values on every pass. The operator layers, in
+order: the platform's values files (``settings.values_files``), the extra values that
+``settings.extra_values`` selects for this store, then the per-store contract values built here.
+The merged dict goes to helm on stdin (pyhelm3), so a display name full of commas, ``=``, quotes or
+``$()`` stays one string value (predecessor bug B1).
 
 The digest of the merged values and the chart is written into the Helm release's description; comparing
 it with the desired digest is how the reconciler notices that a release is out of sync (Flux compares
@@ -12,7 +14,9 @@ its values digest the same way).
 
 from __future__ import annotations
 
+import copy
 import fnmatch
+import functools
 import hashlib
 import json
 import re
@@ -104,12 +108,27 @@ def layered(*layers: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _yaml_file(path: Path) -> Any:
+    """A YAML file's data, parsed again only when the file changed (size, mtime or inode).
+
+    Parsing is pure Python and was the operator's largest cost per pass, on its event loop; the files
+    change only when the platform is reconfigured. Callers get their own copy to change as they like.
+    """
+    stat = path.stat()
+    return copy.deepcopy(_parse_yaml(path, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_yaml(path: Path, _inode: int, _size: int, _mtime_ns: int) -> Any:
+    return yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe
+
+
 def load_values_files(paths: Iterable[Path]) -> list[dict[str, Any]]:
     """Read the platform's values files; a missing or malformed file is an error naming the file."""
     loaded = []
     for path in paths:
         try:
-            data = yaml.safe_load(path.read_text())
+            data = _yaml_file(path)
         except (OSError, yaml.YAMLError) as exc:
             raise ValueError(f"cannot read the values file {path}: {exc}") from exc
         if data is None:
@@ -140,5 +159,5 @@ def digest_from_description(description: str | None) -> str | None:
 
 def chart_reference(chart_dir: Path) -> str:
     """``<name>-<version>`` of a chart directory, as ``helm history`` prints it."""
-    meta = yaml.safe_load((chart_dir / "Chart.yaml").read_text())
+    meta = _yaml_file(chart_dir / "Chart.yaml")
     return f"{meta['name']}-{meta['version']}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,20 @@ def test_values_files_are_read_and_a_bad_one_is_named(tmp_path: Path) -> None:
         v.load_values_files([bad])
     with pytest.raises(ValueError, match=r"missing\.yaml"):
         v.load_values_files([tmp_path / "missing.yaml"])
+
+
+def test_a_values_file_is_read_again_when_it_changes_and_callers_get_their_own_copy(tmp_path: Path) -> None:
+    path = tmp_path / "platform.yaml"
+    path.write_text("ingress:\n  hostSuffix: .localhost\n")
+    first = v.load_values_files([path])[0]
+    first["ingress"]["hostSuffix"] = "changed by a caller"
+    assert v.load_values_files([path]) == [{"ingress": {"hostSuffix": ".localhost"}}]
+    path.write_text("ingress:\n  hostSuffix: .example.test\n")  # same size: the mtime tells
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert v.load_values_files([path]) == [{"ingress": {"hostSuffix": ".example.test"}}]
+    path.write_text("- now a list\n")
+    with pytest.raises(ValueError, match=r"platform\.yaml"):
+        v.load_values_files([path])
 
 
 def test_chart_reference_names_the_chart_as_helm_history_does() -> None:
