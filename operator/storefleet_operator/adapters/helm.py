@@ -54,10 +54,19 @@ def _explain(exc: Exception, what: str) -> HelmFailed:
     return HelmFailed(f"helm {what}: {detail}", permanent=permanent)
 
 
+def _revision_number(result: Any, release: str, namespace: str) -> int:
+    """The revision in ``helm upgrade --output json``'s answer (helm's release record, ``version``)."""
+    version = result.get("version") if isinstance(result, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise HelmFailed(f"helm upgrade --install {release} in {namespace}: no revision in its output", permanent=False)
+    return version
+
+
 class StoreHelm:
     def __init__(self, client: Client) -> None:
         self._client = client
-        # pyhelm3's Client has no rollback to a given revision with our options; its Command does.
+        # pyhelm3's Command runs exactly the helm command asked for: its Client has no rollback to a
+        # given revision with our options, and does more than an install needs (see upgrade_install).
         self._command = client._command
         self.started_at = datetime.now(UTC)
         """Revisions pending since before this moment cannot belong to a helm command of this process."""
@@ -97,13 +106,17 @@ class StoreHelm:
         timeout_seconds: int,
     ) -> int:
         """``helm upgrade --install`` without --wait (the reconciler waits, in short re-entrant steps);
-        returns the new revision number."""
+        returns the new revision number.
+
+        Through pyhelm3's Command, not its Client: the Client first runs ``helm show chart`` (one more
+        helm process per install) and parses the whole rendered manifest as YAML, in pure Python on the
+        event loop, for a result of which only the revision number is used.
+        """
         async with self._holding(namespace, release):
             try:
-                chart = await self._client.get_chart(chart_dir)
-                revision = await self._client.install_or_upgrade_release(
+                result = await self._command.install_or_upgrade(
                     release,
-                    chart,
+                    chart_dir,
                     dict(values),
                     namespace=namespace,
                     create_namespace=False,
@@ -113,8 +126,7 @@ class StoreHelm:
                 )
             except (helm_errors.Error, OSError) as exc:
                 raise _explain(exc, f"upgrade --install {release} in {namespace}") from None
-        number: int = revision.revision
-        return number
+        return _revision_number(result, release, namespace)
 
     async def rollback(self, namespace: str, release: str, revision: int, *, timeout_seconds: int) -> None:
         async with self._holding(namespace, release):
