@@ -8,9 +8,11 @@ for a single process (tests, ``make dev``).
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import kopf
@@ -32,12 +34,24 @@ PEERING_NAME = "storefleet"
 log = logging.getLogger(__name__)
 
 
+def blocking_threads(settings: OperatorSettings) -> int:
+    """Threads for blocking calls (API reads and writes, execs), which all go through asyncio.to_thread.
+
+    An exec holds its thread for a whole setup command, so each provisioning slot can pin one while
+    the passes of other stores gather several reads at once. asyncio's default pool is sized by CPUs
+    (6 threads on 2 cores), which queued reads behind running commands.
+    """
+    return 16 + 2 * settings.max_concurrent_provisions
+
+
 def build_api_client(settings: OperatorSettings) -> client.ApiClient:
-    if settings.kubeconfig is not None:
-        api: client.ApiClient = config.new_client_from_config(config_file=str(settings.kubeconfig))
-        return api
     configuration = client.Configuration()
-    config.load_incluster_config(client_configuration=configuration)
+    if settings.kubeconfig is not None:
+        config.load_kube_config(config_file=str(settings.kubeconfig), client_configuration=configuration)
+    else:
+        config.load_incluster_config(client_configuration=configuration)
+    # One pooled connection per thread that may use it; a smaller pool drops and re-dials connections.
+    configuration.connection_pool_maxsize = blocking_threads(settings)
     return client.ApiClient(configuration)
 
 
@@ -62,6 +76,9 @@ async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, *
     settings.watching.server_timeout = 300
     settings.watching.client_timeout = 330
     settings.watching.connect_timeout = 30
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=blocking_threads(ours), thread_name_prefix="blocking")
+    )
     memo.api = build_api_client(ours)
     memo.helm = HelmClient(
         executable=ours.helm_executable,
