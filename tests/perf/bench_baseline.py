@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kubernetes import client, config
+from procstats import peak_rss_kib  # beside this file: it runs as a script, not as part of the tests package
 
 from storefleet_operator.adapters.execs import KubernetesExecutor, find_ready_pod
 from storefleet_operator.engines import AdminCredentials, RetryPolicy, SetupContext, recipe_for, run_recipe
@@ -28,13 +29,6 @@ from storefleet_operator.store.values import layered, load_values_files, store_h
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm" / "ecommerce-store"
 VALUES_LOCAL = CHART / "values-local.yaml"
-
-
-def peak_rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 async def provision(api: client.ApiClient, args: argparse.Namespace, name: str, engine: str, started: float) -> float:

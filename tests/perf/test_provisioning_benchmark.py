@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from kubernetes import client
+from kubernetes import watch as kwatch
 from tests.cluster.operator.storeops import new_tenant_namespace, status_of, wait_gone
 from tests.cluster.operator_support import OperatorProcess
+from tests.perf.procstats import cpu_seconds, peak_rss_kib, total_cpu_seconds
 
 from storefleet_localcluster.cluster import LocalCluster
 from storefleet_operator.settings import OperatorSettings
@@ -41,20 +45,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def peak_rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and of its children it has waited for (helm runs), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
-
-
-def summary(durations: list[float], total: float, rss: int, cpu: float) -> dict[str, float]:
+def summary(durations: list[float], total: float, rss: int, cpu: float, cluster_cpu: float) -> dict[str, float]:
     return {
         "p50": statistics.median(durations),
         "p95": percentile(durations, 0.95),
@@ -63,7 +54,61 @@ def summary(durations: list[float], total: float, rss: int, cpu: float) -> dict[
         "rss_mib": rss / 1024,
         "cpu": cpu,
         "cpu_per_store": cpu / len(durations),
+        "cluster_cpu_per_store": cluster_cpu / len(durations),
     }
+
+
+_REQUEST_LINE = re.compile(r"^apiserver_request_total\{([^}]*)\} (\S+)$")
+
+
+def api_requests(api: client.ApiClient) -> Counter[str]:
+    """The API server's request count so far per ``VERB resource[/subresource]``, from its /metrics."""
+    method, url, headers, _, _ = api.param_serialize(
+        method="GET", resource_path="/metrics", header_params={"Accept": "text/plain"}, auth_settings=["BearerToken"]
+    )
+    response = api.call_api(method, url, header_params=headers, _request_timeout=60)
+    assert response.status == 200, f"GET /metrics: {response.status} {response.reason}"
+    counts: Counter[str] = Counter()
+    for line in response.read().decode().splitlines():
+        found = _REQUEST_LINE.match(line)
+        if found is None:
+            continue
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', found.group(1)))
+        what = labels.get("resource", "") + (f"/{labels['subresource']}" if labels.get("subresource") else "")
+        counts[f"{labels.get('verb', '?')} {what or '-'}"] += int(float(found.group(2)))
+    return counts
+
+
+def wait_all_ready(api: client.ApiClient, namespace: str, names: list[str], started: float) -> dict[str, float]:
+    """Seconds from ``started`` until each Store's phase became Ready, read from a watch (a poll of the
+    whole list would add its own load to the API server that the baseline does not have)."""
+    custom = client.CustomObjectsApi(api)
+    ready: dict[str, float] = {}
+    deadline = started + 60 + 30 * N
+    version = custom.list_namespaced_custom_object("storefleet.io", "v1alpha1", namespace, "stores")["metadata"][
+        "resourceVersion"
+    ]
+    while len(ready) < len(names) and time.monotonic() < deadline:
+        watch = kwatch.Watch()
+        timeout = max(1, min(60, int(deadline - time.monotonic())))
+        for event in watch.stream(
+            custom.list_namespaced_custom_object,
+            "storefleet.io",
+            "v1alpha1",
+            namespace,
+            "stores",
+            resource_version=version,
+            timeout_seconds=timeout,
+        ):
+            item = event["object"]
+            version = item["metadata"]["resourceVersion"]
+            phase = (item.get("status") or {}).get("phase")
+            assert phase != "Failed", json.dumps(item.get("status"), indent=1)[:2000]
+            if phase == "Ready" and item["metadata"]["name"] not in ready:
+                ready[item["metadata"]["name"]] = time.monotonic() - started
+                if len(ready) == len(names):
+                    watch.stop()
+    return ready
 
 
 def run_operator(cluster: LocalCluster) -> dict[str, float]:
@@ -85,25 +130,21 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
                 }
             )
         assert operator.pid is not None
-        cpu_before = cpu_seconds(operator.pid)
+        components = cluster.component_pids()
+        cpu_before, cluster_before = cpu_seconds(operator.pid), total_cpu_seconds(components)
+        requests_before = api_requests(api)
         started = time.monotonic()
         cluster.kubectl("apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": manifests}))
-        ready: dict[str, float] = {}
-        deadline = started + 60 + 30 * N
-        # Polled in-process (not with kubectl, whose start-up would steal CPU from the operator).
-        custom = client.CustomObjectsApi(api)
-        while len(ready) < N and time.monotonic() < deadline:
-            items = custom.list_namespaced_custom_object("storefleet.io", "v1alpha1", namespace, "stores")["items"]
-            for item in items:
-                phase = (item.get("status") or {}).get("phase")
-                assert phase != "Failed", json.dumps(item.get("status"), indent=1)[:2000]
-                if phase == "Ready" and item["metadata"]["name"] not in ready:
-                    ready[item["metadata"]["name"]] = time.monotonic() - started
-            time.sleep(0.25)
+        ready = wait_all_ready(api, namespace, names, started)
         assert len(ready) == N, f"only {len(ready)} of {N} stores became Ready"
         total = max(ready.values())
         cpu = cpu_seconds(operator.pid) - cpu_before
-        result = summary(list(ready.values()), total, peak_rss_kib(operator.pid), cpu)
+        cluster_cpu = total_cpu_seconds(components) - cluster_before
+        result = summary(list(ready.values()), total, peak_rss_kib(operator.pid), cpu, cluster_cpu)
+        requests = api_requests(api) - requests_before
+        result["api_requests_per_store"] = requests.total() / N
+        busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(8))
+        print(f"\noperator's API requests per store, busiest: {busiest}", flush=True)
         cluster.kubectl("delete", "stores", "--all", "-n", namespace, "--wait=false")
         for name in names:
             wait_gone(cluster, namespace, name, timeout=300)
@@ -115,6 +156,10 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
 
 
 def run_baseline(cluster: LocalCluster) -> dict[str, float]:
+    components = cluster.component_pids()
+    cluster_before = total_cpu_seconds(components)
+    api = cluster.api_client()
+    requests_before = api_requests(api)
     out = subprocess.run(
         [
             sys.executable,
@@ -134,11 +179,18 @@ def run_baseline(cluster: LocalCluster) -> dict[str, float]:
         check=False,
         env=cluster.env(),
     )
+    cluster_cpu = total_cpu_seconds(components) - cluster_before
+    requests = api_requests(api) - requests_before
+    api.close()
     assert out.returncode == 0, out.stderr[-4000:]
     result: dict[str, Any] = json.loads(out.stdout)
     for i in range(N):
         cluster.kubectl("delete", "namespace", f"bench-base-b{i:03d}", "--wait=false", check=False)
-    return summary(result["durations"], result["total"], result["peak_rss_kib"], result["cpu_seconds"])
+    measured = summary(result["durations"], result["total"], result["peak_rss_kib"], result["cpu_seconds"], cluster_cpu)
+    measured["api_requests_per_store"] = requests.total() / N
+    busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(8))
+    print(f"\nbaseline's API requests per store, busiest: {busiest}", flush=True)
+    return measured
 
 
 @pytest.mark.timeout(600 + 120 * N)
@@ -153,6 +205,8 @@ def test_operator_against_direct_helm_and_exec(clean_fleet: LocalCluster) -> Non
         ("throughput (stores/min)", "throughput"),
         ("peak RSS (MiB)", "rss_mib"),
         ("CPU per store (s, helm in)", "cpu_per_store"),
+        ("control plane CPU/store (s)", "cluster_cpu_per_store"),
+        ("API requests per store", "api_requests_per_store"),
     ]
     print(f"\nProvisioning benchmark: {N} stores (half WooCommerce, half Medusa), concurrency {CONCURRENCY}")
     print(f"{'':26}{'operator':>10}{'baseline':>10}{'ratio':>8}")

@@ -22,7 +22,8 @@ import pytest
 from kubernetes import client
 from tests.cluster.operator.storeops import new_tenant_namespace, wait_gone
 from tests.cluster.operator_support import install_platform
-from tests.perf.test_provisioning_benchmark import peak_rss_kib, summary
+from tests.perf.procstats import cpu_seconds, peak_rss_kib, status_kib, total_cpu_seconds
+from tests.perf.test_provisioning_benchmark import summary
 from tests.realnode.realstores import REAL_READY_TIMEOUT, REAL_STORE_ENV, VALUES_REALNODE
 from tests.support import wait_for
 
@@ -53,16 +54,9 @@ def real_cluster() -> Iterator[tuple[LocalCluster, images.LocalImages]]:
         cluster.stop()
 
 
-def rss_mib(pid: int, field: str = "VmRSS:") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def node_rss_mib(cluster: LocalCluster) -> float:
     assert cluster.real_node is not None
-    return sum(rss_mib(p.popen.pid) for p in cluster.real_node.processes if p.name in NODE_PROCESSES)
+    return sum(status_kib(p.popen.pid, "VmRSS") for p in cluster.real_node.processes if p.name in NODE_PROCESSES) / 1024
 
 
 def store(name: str, namespace: str) -> dict[str, object]:
@@ -90,6 +84,9 @@ def run_operator(cluster: LocalCluster, built: images.LocalImages, n: int) -> di
     namespace = new_tenant_namespace(cluster, prefix=f"rb{n}")
     names = [f"s{i}" for i in range(n)]
     try:
+        assert operator.pid is not None
+        components = cluster.component_pids()
+        cpu_before, cluster_before = cpu_seconds(operator.pid), total_cpu_seconds(components)
         started = time.monotonic()
         items = [store(name, namespace) for name in names]
         cluster.kubectl("apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
@@ -106,8 +103,8 @@ def run_operator(cluster: LocalCluster, built: images.LocalImages, n: int) -> di
             node_peak = max(node_peak, node_rss_mib(cluster))
             time.sleep(1)
         assert len(ready) == n, f"only {len(ready)} of {n} real stores became Ready through the operator"
-        assert operator.pid is not None
-        result = summary(list(ready.values()), max(ready.values()), peak_rss_kib(operator.pid))
+        cpu, cluster_cpu = cpu_seconds(operator.pid) - cpu_before, total_cpu_seconds(components) - cluster_before
+        result = summary(list(ready.values()), max(ready.values()), peak_rss_kib(operator.pid), cpu, cluster_cpu)
         result["node_mib"] = node_peak
         cluster.kubectl("delete", "stores", "--all", "-n", namespace, "--wait=false")
         for name in names:
@@ -128,16 +125,21 @@ def run_baseline(cluster: LocalCluster, built: images.LocalImages, n: int) -> di
         "--values", str(VALUES_REALNODE.with_name("values-local.yaml")), "--values", str(built.values_file),
         "--values", str(VALUES_REALNODE),
     ]  # fmt: skip
+    components = cluster.component_pids()
+    cluster_before = total_cpu_seconds(components)
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cluster.env())
     node_peak = 0.0
     while process.poll() is None:
         node_peak = max(node_peak, node_rss_mib(cluster))
         time.sleep(1)
     out, err = process.communicate()
+    cluster_cpu = total_cpu_seconds(components) - cluster_before
     try:
         assert process.returncode == 0, err[-4000:]
         measured = json.loads(out)
-        result = summary(measured["durations"], measured["total"], measured["peak_rss_kib"])
+        result = summary(
+            measured["durations"], measured["total"], measured["peak_rss_kib"], measured["cpu_seconds"], cluster_cpu
+        )
         result["node_mib"] = node_peak
         return result
     finally:
@@ -154,6 +156,8 @@ def test_real_medusa_stores_through_the_operator_against_direct_helm_and_setup(
         ("time-to-Ready p50 (s)", "p50"),
         ("all Ready after (s)", "total"),
         ("peak RSS, operator/baseline (MiB)", "rss_mib"),
+        ("CPU per store (s, helm in)", "cpu_per_store"),
+        ("control plane CPU/store (s)", "cluster_cpu_per_store"),
         ("node kubelet+containerd (MiB)", "node_mib"),
     ]
     assert cluster.real_node is not None

@@ -305,6 +305,10 @@ class LocalCluster:
         lines = self.exec_log.read_text().splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
+    def component_pids(self) -> dict[str, int]:
+        """The process id of each running control plane component (etcd, kube-apiserver, kwok, ...)."""
+        return {p.name: p.popen.pid for p in self._processes if p.popen.poll() is None}
+
     def describe(self) -> dict[str, str]:
         return {"server": self.server, "kubeconfig": str(self.kubeconfig), "run_dir": str(self.run_dir)}
 
