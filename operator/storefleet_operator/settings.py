@@ -69,9 +69,11 @@ class OperatorSettings(BaseSettings):
     pod_security_level: str = "baseline"
     """Pod Security Admission level for store namespaces; WordPress's Apache image needs baseline."""
 
-    max_concurrent_provisions: int = 3
+    max_concurrent_provisions: int = Field(default=6, ge=1)
     """Global limit on stores provisioning at once (helm + rollout + setup); the rest wait as Queued.
-    Protects a small cluster from a thundering herd of installs."""
+    Protects a small cluster from a thundering herd of installs. 6 measured best on 2 cores
+    (tests/perf, 20 stores: 3 → 18.4, 6 → 19.4-20.0, 10 → 19.6 stores/min, p50 worst at 10): past
+    that, the control plane, not the limit, sets the pace."""
 
     rollout_timeout_seconds: int = 300
     """How long to wait for a store's workloads to become Ready before the step fails."""

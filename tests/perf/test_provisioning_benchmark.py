@@ -143,7 +143,7 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
         result = summary(list(ready.values()), total, peak_rss_kib(operator.pid), cpu, cluster_cpu)
         requests = api_requests(api) - requests_before
         result["api_requests_per_store"] = requests.total() / N
-        busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(8))
+        busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(12))
         print(f"\noperator's API requests per store, busiest: {busiest}", flush=True)
         cluster.kubectl("delete", "stores", "--all", "-n", namespace, "--wait=false")
         for name in names:
@@ -188,7 +188,7 @@ def run_baseline(cluster: LocalCluster) -> dict[str, float]:
         cluster.kubectl("delete", "namespace", f"bench-base-b{i:03d}", "--wait=false", check=False)
     measured = summary(result["durations"], result["total"], result["peak_rss_kib"], result["cpu_seconds"], cluster_cpu)
     measured["api_requests_per_store"] = requests.total() / N
-    busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(8))
+    busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(12))
     print(f"\nbaseline's API requests per store, busiest: {busiest}", flush=True)
     return measured
 
