@@ -95,10 +95,11 @@ async def store_worker(body: kopf.Body, memo: kopf.Memo, stopped: kopf.DaemonSto
 
 
 @kopf.on.event(contract.GROUP, contract.VERSION, contract.STORES)
-async def notice_store_change(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
-    """Wakes a sleeping worker when its Store changed (spec, retry request, deletion): no polling."""
+async def notice_store_change(body: kopf.Body, memo: kopf.Memo, event: kopf.RawEvent, **_: Any) -> None:
+    """Wakes a sleeping worker when its Store changed (spec, retry request, deletion): no polling; and
+    keeps the runtime's list of watched Stores, which spares the orphan sweep a read per store."""
     runtime: StoreRuntime = memo.store_runtime
-    runtime.notice(body)
+    runtime.notice(body, deleted=event.get("type") == "DELETED")
 
 
 @kopf.on.delete(contract.GROUP, contract.VERSION, contract.STORES)

@@ -65,6 +65,8 @@ class StoreRuntime:
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _sleeping: dict[str, tuple[object, ...]] = field(default_factory=dict)
     """The change token each sleeping worker waits on; ``notice`` wakes it when the live Store differs."""
+    _watched: dict[str, str] = field(default_factory=dict)
+    """The uid of every Store the watch has shown and not yet shown deleted, by key (``watches``)."""
 
     @classmethod
     def build(
@@ -93,15 +95,25 @@ class StoreRuntime:
     def wake(self, key: str) -> None:
         self.deps.gate.wakeup(key).set()
 
-    def notice(self, body: Mapping[str, Any]) -> None:
+    def notice(self, body: Mapping[str, Any], *, deleted: bool = False) -> None:
         """Called for every watch event of a Store (kopf updates the workers' live view first): wake its
         worker at once if what it waits on changed. Our own status writes change no token, so they
         wake nobody; a sleeping worker costs nothing until then (no polling)."""
         meta = body.get("metadata") or {}
         key = f"{meta.get('namespace')}/{meta.get('name')}"
+        uid = meta.get("uid")
+        if deleted:
+            if self._watched.get(key) == uid:
+                del self._watched[key]
+        elif uid:
+            self._watched[key] = str(uid)
         token = self._sleeping.get(key)
         if token is not None and change_token(body) != token:
             self.wake(key)
+
+    def watches(self, namespace: str, name: str, uid: str) -> bool:
+        """Does the watch show the Store ``namespace/name`` with this uid now (the orphan sweep asks)?"""
+        return self._watched.get(f"{namespace}/{name}") == uid
 
     # ---------- the worker ----------
     async def work(self, live: Mapping[str, Any], stopped: Callable[[], bool], emit: Emit) -> None:

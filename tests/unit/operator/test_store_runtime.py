@@ -115,3 +115,15 @@ def test_notice_wakes_a_sleeping_worker_only_when_its_token_changed() -> None:
     assert not wake.is_set(), "our own status write wakes nobody"
     runtime.notice(body(generation=2))
     assert wake.is_set(), "a spec change wakes the worker at once"
+
+
+def test_the_runtime_knows_which_stores_the_watch_shows_by_uid() -> None:
+    runtime = StoreRuntime(deps(), StoreReconciler(deps()))
+    assert not runtime.watches("tenant-alice", "shop", "uid-1")
+    runtime.notice(body(uid="uid-1"))
+    assert runtime.watches("tenant-alice", "shop", "uid-1")
+    assert not runtime.watches("tenant-alice", "shop", "uid-0"), "another Store of the same name is not this one"
+    runtime.notice(body(uid="uid-0"), deleted=True)  # a late deletion of an older Store of that name
+    assert runtime.watches("tenant-alice", "shop", "uid-1")
+    runtime.notice(body(uid="uid-1"), deleted=True)
+    assert not runtime.watches("tenant-alice", "shop", "uid-1")
