@@ -12,6 +12,7 @@ import threading
 from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 from pydantic import ValidationError
 
 from storefleet_api.app import create_app
@@ -46,6 +47,22 @@ class DrainingServer(uvicorn.Server):
         self.should_exit = True
 
 
+def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+    """uvicorn's settings for the gateway: our logging, no proxy header trust, our keep-alive."""
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # keep our JSON logging
+        access_log=False,
+        proxy_headers=False,  # X-Forwarded-For is judged by STOREFLEET_TRUSTED_PROXIES, not uvicorn
+        server_header=False,
+        timeout_keep_alive=max(1, round(settings.keep_alive_seconds)),
+        timeout_graceful_shutdown=int(settings.request_timeout_seconds) + 5,
+        lifespan="on",
+    )
+
+
 def main() -> int:
     try:
         settings = Settings()
@@ -55,17 +72,7 @@ def main() -> int:
         return 2
     configure_logging(settings.log_level)
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,  # keep our JSON logging
-        access_log=False,
-        proxy_headers=False,  # X-Forwarded-For is judged by STOREFLEET_TRUSTED_PROXIES, not uvicorn
-        server_header=False,
-        timeout_graceful_shutdown=int(settings.request_timeout_seconds) + 5,
-        lifespan="on",
-    )
+    config = server_config(app, settings)
     server = DrainingServer(config, app.state.lifecycle, settings.shutdown_delay_seconds)
     server.run()
     # uvicorn exits quietly when startup fails (e.g. a weak signing key): make that a failure.

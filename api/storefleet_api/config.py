@@ -127,6 +127,11 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     """When set, metrics are served on this separate port without a token (the Deployment's way)."""
 
+    keep_alive_seconds: float = Field(default=75.0, gt=0, le=3600)
+    """How long an idle client connection stays open. Longer than the clients' and proxies' own idle
+    timeouts (httpx 5 s, browsers and common load balancers 60 s), so the client always closes first:
+    uvicorn's 5 s default equals httpx's, and a request sent as the server closes is reset."""
+
     shutdown_delay_seconds: float = Field(default=5.0, ge=0, le=120)
     """After SIGTERM, readiness answers 503 this long before the server stops accepting, so the
     Service stops routing to this pod before connections are refused."""

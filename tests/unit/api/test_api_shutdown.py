@@ -1,15 +1,19 @@
-"""Graceful shutdown: on SIGTERM the gateway reports not-ready first and stops serving later."""
+"""The gateway's server: on SIGTERM it reports not-ready first and stops serving later; idle
+connections stay open longer than clients keep them."""
 
 from __future__ import annotations
 
 import signal
+import socket
+import threading
 import time
 
 import pytest
 import uvicorn
+from api_support import dev_settings
 from fastapi import FastAPI
 
-from storefleet_api.__main__ import DrainingServer
+from storefleet_api.__main__ import DrainingServer, server_config
 from storefleet_api.lifecycle import Lifecycle
 
 pytestmark = pytest.mark.unit
@@ -41,3 +45,36 @@ def test_without_a_delay_the_server_stops_at_once() -> None:
     draining, _ = server(delay=0)
     draining.handle_exit(signal.SIGTERM, None)
     assert draining.should_exit
+
+
+def ask(connection: socket.socket) -> bytes:
+    connection.sendall(b"GET /ping HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
+    return connection.recv(4096)
+
+
+def test_an_idle_connection_outlives_the_clients_own_idle_timeout() -> None:
+    """httpx drops idle connections after 5 s, uvicorn's own default: both closing at once reset a
+    request sent on the closing connection (a chaos-test failure). The gateway keeps them longer."""
+    app = FastAPI()
+    app.get("/ping")(lambda: {"ok": True})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = server_config(app, dev_settings(host="127.0.0.1", port=port))
+    assert config.timeout_keep_alive > 5
+    running = DrainingServer(config, Lifecycle(), 0)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not running.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert running.started
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            assert ask(connection).startswith(b"HTTP/1.1 200")
+            time.sleep(5.5)  # past httpx's keepalive_expiry and uvicorn's default keep-alive
+            assert ask(connection).startswith(b"HTTP/1.1 200")
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
+    assert not thread.is_alive()
