@@ -5,7 +5,8 @@ which commands ran, where, and with what on stdin (as a SHA-256, never the bytes
 
 1. reads its identity from ``STOREFLEET_NAMESPACE``/``POD``/``CONTAINER`` (defaults when run by hand);
 2. under a per-namespace file lock, loads the namespace's simulated state, applies any matching fault
-   rule from ``faults.json`` (counting how often it fired), else runs the command against the state;
+   rule from ``faults.json`` (counting how often it fired), else runs the command against the state; a
+   rule with ``delay_seconds`` and no ``exit`` only slows the call down;
 3. appends one JSON line to ``$STOREFLEET_EXEC_LOG`` (or prints it to stderr when that is unset).
 
 Standard library only: these run under the host's ``/usr/bin/python3``, not the project venv.
@@ -22,6 +23,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +110,11 @@ def matching_fault(call: Call, state: State) -> Result | None:
         if times is not None and fired.get(key, 0) >= int(times):
             continue
         fired[key] = fired.get(key, 0) + 1
+        delay = float(rule.get("delay_seconds", 0))
+        if delay > 0:
+            time.sleep(delay)
+            if "exit" not in rule:
+                return None  # a slow call, not a failing one: it runs as usual after the delay
         return Result(int(rule.get("exit", 1)), rule.get("stdout", ""), rule.get("stderr", ""))
     return None
 

@@ -149,10 +149,15 @@ def test_a_failing_setup_command_stalls_and_setup_resumes_at_that_step(
 
 
 def test_a_killed_operator_resumes_unlocks_a_pending_release_and_never_fails_the_store(
-    operator: OperatorProcess, tenant_ns: str
+    operator: OperatorProcess, tenant_ns: str, faults: list[dict[str, Any]]
 ) -> None:
     cluster = operator.cluster
     ns = store_namespace(tenant_ns, "crash")
+    # Setup here is quick enough to finish between two status writes (they come at most every 2 s), so
+    # two slow calls make the kill land mid-recipe: the first lets a write record finished steps, the
+    # operator is killed during the second.
+    add_fault(cluster, faults, {"namespace": ns, "argv_prefix": ["wp", "plugin"], "delay_seconds": 2.5, "times": 1})
+    add_fault(cluster, faults, {"namespace": ns, "argv_prefix": ["wp", "theme"], "delay_seconds": 8, "times": 1})
     create_store(cluster, "crash", tenant_ns, "woocommerce", "Crash Shop")
 
     def mid_setup() -> bool:

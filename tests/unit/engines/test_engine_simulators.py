@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,20 @@ def test_faults_fire_the_given_number_of_times_in_matching_namespaces(tools: Too
 def test_a_fault_without_times_fails_every_call(tools: Tools) -> None:
     tools.faults({"argv_prefix": ["wp", "config", "path"], "exit": 1, "stderr": "Error: 'wp-config.php' not found.\n"})
     assert {tools("wp", "config", "path").returncode for _ in range(3)} == {1}
+
+
+def test_a_delay_without_an_exit_slows_the_call_and_then_runs_it(tools: Tools) -> None:
+    tools.faults({"argv_prefix": ["storefleet-medusa", "verify"], "delay_seconds": 0.5, "times": 1})
+    started = time.monotonic()
+    slow = tools("storefleet-medusa", "verify")
+    slow_seconds = time.monotonic() - started
+    started = time.monotonic()
+    quick = tools("storefleet-medusa", "verify")
+    quick_seconds = time.monotonic() - started
+    assert (slow.returncode, quick.returncode) == (0, 0)
+    assert slow.stdout == quick.stdout != "", "the slowed call still does its work"
+    assert slow_seconds >= 0.5, slow_seconds
+    assert slow_seconds - quick_seconds >= 0.4, "only the first call (times: 1) waits"
 
 
 def test_medusa_ensure_admin_is_idempotent_and_never_echoes_its_input(tools: Tools) -> None:

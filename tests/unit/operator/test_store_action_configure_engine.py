@@ -1,8 +1,11 @@
-"""ConfigureEngine: the recipe runs in the store's pod, each finished step is persisted at once, and a
-new run resumes after the last finished step. Commands run against the fakebin simulators locally."""
+"""ConfigureEngine: the recipe runs in the store's pod, finished steps are persisted as they go (at
+most every CHECKPOINT_EVERY_SECONDS), and a new run resumes after the last persisted step. Commands run
+against the fakebin simulators locally."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +53,12 @@ def tracked_pass(s: Any) -> tuple[Any, list[StoreStatus]]:
     return p, written
 
 
-async def test_every_step_runs_in_order_and_is_persisted_as_it_finishes(tmp_path: Path) -> None:
+async def test_every_step_runs_in_order_and_slow_steps_are_persisted_as_they_finish(tmp_path: Path) -> None:
     simulators = SimulatorExecutor(tmp_path)
     p, written = tracked_pass(store(engine="medusa"))
-    await ConfigureEngine().run(p, with_adapters(deps(), kube_with_pod(), executor=simulators))
+    ticks = itertools.count(step=configure_engine.CHECKPOINT_EVERY_SECONDS)  # each look: one interval later
+    slow = dataclasses.replace(deps(), monotonic=lambda: float(next(ticks)))
+    await ConfigureEngine().run(p, with_adapters(slow, kube_with_pod(), executor=simulators))
     names = ["wait-for-medusa-health", "ensure-admin-user", "set-store-name", "verify-medusa-catalog"]
     assert [s.name for s in p.status.steps] == names
     assert all(s.state in ("Succeeded", "Skipped") for s in p.status.steps)
@@ -66,6 +71,15 @@ async def test_every_step_runs_in_order_and_is_persisted_as_it_finishes(tmp_path
     assert (engine.status, engine.reason, engine.observed_generation) == ("True", Reason.ENGINE_CONFIGURED, 1)
     assert [e.reason for e in p.events] == [Reason.CONFIGURING_ENGINE, Reason.ENGINE_CONFIGURED]
     assert {(c[0], c[1]) for c in simulators.calls} == {(POD, "medusa")}
+
+
+async def test_quick_steps_are_left_to_the_end_of_pass_write(tmp_path: Path) -> None:
+    """Steps that finish within CHECKPOINT_EVERY_SECONDS of the last write cost no status write of
+    their own: the pass writes its status once when it ends (the reconciler's job)."""
+    p, written = tracked_pass(store(engine="medusa"))
+    await ConfigureEngine().run(p, with_adapters(deps(), kube_with_pod(), executor=SimulatorExecutor(tmp_path)))
+    assert written == []
+    assert p.status.setup is not None and len(p.status.setup.completed_steps) == 4
 
 
 async def test_a_new_run_resumes_after_the_last_finished_step(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """ConfigureEngine: run the engine's setup recipe in the store's pod, resumably.
 
-Each finished step is written to ``status.setup.completedSteps`` at once (a status patch per step), so
-an operator killed half-way resumes at the next step; progress of every step shows in ``status.steps``.
+Finished steps are recorded in ``status.setup.completedSteps`` and written at most every
+``CHECKPOINT_EVERY_SECONDS`` (and always at the end of the pass), so an operator killed half-way resumes
+near where it stopped; progress of every step shows in ``status.steps``.
 The runner retries each command with backoff; a step that still fails fails the store (Stalled), and
 READY never lies about a store whose setup did not finish (predecessor bug B7). A pass hands back control
 after its deadline or when the store's worker is asked to stop, between steps, never inside one.
@@ -42,6 +43,10 @@ from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
 from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
 
+CHECKPOINT_EVERY_SECONDS: Final = 2.0
+"""Finished steps are written at most this often mid-pass. Every recipe step is idempotent (or guarded),
+so an operator killed in between re-runs at most this much of the recipe; a recipe of quick steps costs
+one status write at the end of its pass instead of one per step (a Store status PATCH each)."""
 STEP_SETUP: Final = "engine-setup"
 """Named in status only when setup fails before any recipe step can run (no pod, bad input)."""
 
@@ -133,7 +138,10 @@ class ConfigureEngine(Action):
             first = remaining[0].name if remaining else STEP_SETUP
             raise StepFailed(first, Reason.ENGINE_SETUP_FAILED, f"no pod to run setup in: {exc}") from None
 
+        last_written = deps.monotonic()
+
         async def on_progress(event: StepProgress) -> None:
+            nonlocal last_written
             if event.state is StepState.SKIPPED and event.attempt == 0:
                 return  # completed in an earlier pass; already in status
             if event.state is StepState.STARTED and (deps.monotonic() > p.deadline or p.stopping()):
@@ -142,7 +150,9 @@ class ConfigureEngine(Action):
             if event.state in (StepState.SUCCEEDED, StepState.SKIPPED):
                 completed.append(event.step)
                 p.status = with_completed(p.status, recipe, completed)
-                await p.checkpoint()  # a finished step is durable before the next one starts
+                if deps.monotonic() - last_written >= CHECKPOINT_EVERY_SECONDS:
+                    await p.checkpoint()  # a long recipe's progress is durable (and visible) as it goes
+                    last_written = deps.monotonic()
 
         try:
             # The whole recipe in one call, so output of any step is redacted of every step's secrets.
