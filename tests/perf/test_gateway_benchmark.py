@@ -156,17 +156,19 @@ class Baseline:
     def list_page(self) -> None:
         self._user()
         self.as_tenant.list_namespaced_custom_object(
-            contract.GROUP, contract.VERSION, self.namespace, "stores", limit=PAGE
+            contract.GROUP, contract.VERSION, self.namespace, contract.STORES, limit=PAGE
         )
 
     def get_one(self, name: str) -> None:
         self._user()
-        self.as_tenant.get_namespaced_custom_object(contract.GROUP, contract.VERSION, self.namespace, "stores", name)
+        self.as_tenant.get_namespaced_custom_object(
+            contract.GROUP, contract.VERSION, self.namespace, contract.STORES, name
+        )
 
     def create(self, name: str) -> None:
         self._user()
         created = self.as_tenant.create_namespaced_custom_object(
-            contract.GROUP, contract.VERSION, self.namespace, "stores", store_body(self.namespace, name)
+            contract.GROUP, contract.VERSION, self.namespace, contract.STORES, store_body(self.namespace, name)
         )
         now = datetime.now(UTC)
         self.core.create_namespaced_event(

@@ -1,10 +1,13 @@
 """Provisioning benchmark: N stores at once through the operator, against a baseline that runs the same
 helm install (--wait) and the same setup commands directly at the same concurrency.
 
-Prints time-to-Ready p50/p95, throughput and peak RSS (VmHWM of the operator process, or of the baseline
-process) for both, and the operator/baseline ratios. ``STOREFLEET_BENCH_N`` sets N (default 20); the
-concurrency is the operator's default provisioning limit. Images never run (kwok), so the figures
-measure the control plane work: API calls, helm, exec round trips, and the operator's own overhead.
+Prints, for both and as operator/baseline ratios: time-to-Ready p50/p95, throughput, peak RSS (VmHWM of
+the operator process, or of the baseline process), CPU per store (helm included), the control plane's
+CPU per store (etcd, kube-apiserver, kwok and the rest, from /proc) and API requests per store (from the
+API server's /metrics, with the busiest kinds). The last two are the figures timing noise leaves alone.
+``STOREFLEET_BENCH_N`` sets N (default 20); the concurrency is the operator's default provisioning
+limit. Images never run (kwok), so the figures measure the control plane work: API calls, helm, exec
+round trips, and the operator's own overhead.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from tests.perf.procstats import cpu_seconds, peak_rss_kib, total_cpu_seconds
 
 from storefleet_localcluster.cluster import LocalCluster
 from storefleet_localcluster.platform import OperatorProcess
+from storefleet_operator import contract
 from storefleet_operator.settings import OperatorSettings
 
 pytestmark = pytest.mark.perf
@@ -79,6 +83,11 @@ def api_requests(api: client.ApiClient) -> Counter[str]:
     return counts
 
 
+def report_requests(side: str, requests: Counter[str]) -> None:
+    busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(12))
+    print(f"\n{side}'s API requests per store, busiest: {busiest}", flush=True)
+
+
 def ready_since(item: dict[str, Any]) -> datetime | None:
     """When a Store became Ready, by its Ready condition (written with the operator's clock, this host's)."""
     status = item.get("status") or {}
@@ -99,7 +108,9 @@ def wait_all_ready(api: client.ApiClient, namespace: str, names: list[str], star
     ready: dict[str, float] = {}
     deadline = time.monotonic() + 60 + 30 * N
     while len(ready) < len(names) and time.monotonic() < deadline:
-        for item in custom.list_namespaced_custom_object("storefleet.io", "v1alpha1", namespace, "stores")["items"]:
+        for item in custom.list_namespaced_custom_object(contract.GROUP, contract.VERSION, namespace, contract.STORES)[
+            "items"
+        ]:
             phase = (item.get("status") or {}).get("phase")
             assert phase != "Failed", json.dumps(item.get("status"), indent=1)[:2000]
             since = ready_since(item)
@@ -123,7 +134,7 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
             engine = "woocommerce" if i % 2 == 0 else "medusa"
             manifests.append(
                 {
-                    "apiVersion": "storefleet.io/v1alpha1",
+                    "apiVersion": f"{contract.GROUP}/{contract.VERSION}",
                     "kind": "Store",
                     "metadata": {"name": name, "namespace": namespace},
                     "spec": {"engine": engine, "displayName": f"Bench {name}"},
@@ -143,8 +154,7 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
         result = summary(list(ready.values()), total, peak_rss_kib(operator.pid), cpu, cluster_cpu)
         requests = api_requests(api) - requests_before
         result["api_requests_per_store"] = requests.total() / N
-        busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(12))
-        print(f"\noperator's API requests per store, busiest: {busiest}", flush=True)
+        report_requests("operator", requests)
         cluster.kubectl("delete", "stores", "--all", "-n", namespace, "--wait=false")
         for name in names:
             wait_gone(cluster, namespace, name, timeout=300)
@@ -188,8 +198,7 @@ def run_baseline(cluster: LocalCluster) -> dict[str, float]:
         cluster.kubectl("delete", "namespace", f"bench-base-b{i:03d}", "--wait=false", check=False)
     measured = summary(result["durations"], result["total"], result["peak_rss_kib"], result["cpu_seconds"], cluster_cpu)
     measured["api_requests_per_store"] = requests.total() / N
-    busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(12))
-    print(f"\nbaseline's API requests per store, busiest: {busiest}", flush=True)
+    report_requests("baseline", requests)
     return measured
 
 

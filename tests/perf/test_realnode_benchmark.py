@@ -30,6 +30,7 @@ from tests.support import wait_for
 from storefleet_localcluster import images, realnode
 from storefleet_localcluster.cluster import LocalCluster
 from storefleet_localcluster.platform import OperatorProcess
+from storefleet_operator import contract
 
 pytestmark = [pytest.mark.perf, pytest.mark.timeout(7200)]
 
@@ -61,7 +62,7 @@ def node_rss_mib(cluster: LocalCluster) -> float:
 
 def store(name: str, namespace: str) -> dict[str, object]:
     return {
-        "apiVersion": "storefleet.io/v1alpha1",
+        "apiVersion": f"{contract.GROUP}/{contract.VERSION}",
         "kind": "Store",
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"engine": "medusa", "displayName": f"Bench {name}", "medusa": {"storefront": {"enabled": True}}},
@@ -94,7 +95,9 @@ def run_operator(cluster: LocalCluster, built: images.LocalImages, n: int) -> di
         custom = client.CustomObjectsApi(api)
         node_peak = 0.0
         while len(ready) < n and time.monotonic() < started + REAL_READY_TIMEOUT + 120:
-            listed = custom.list_namespaced_custom_object("storefleet.io", "v1alpha1", namespace, "stores")["items"]
+            listed = custom.list_namespaced_custom_object(contract.GROUP, contract.VERSION, namespace, contract.STORES)[
+                "items"
+            ]
             for item in listed:
                 phase = (item.get("status") or {}).get("phase")
                 assert phase != "Failed", json.dumps(item.get("status"), indent=1)[:2000]

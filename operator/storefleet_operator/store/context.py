@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from storefleet_operator.models import Store, StoreStatus
 from storefleet_operator.settings import OperatorSettings
 from storefleet_operator.store.gate import ProvisioningGate
+from storefleet_operator.store.observe import Raw
 from storefleet_operator.store.snapshot import Snapshot
 from storefleet_operator.store.status import Event
 
@@ -33,6 +34,10 @@ class Next:
 
     delay: float | None
     message: str = ""
+    observed: Callable[[Raw], Raw] | None = None
+    """Set by an action that knows exactly what its work changed outside the Store's status: the
+    reconciler applies it to what the pass observed and decides again at once, in the same pass,
+    instead of reading everything again (``decide_again``)."""
 
     @property
     def idle(self) -> bool:
@@ -41,6 +46,16 @@ class Next:
 
 NOW = Next(0.0)
 IDLE = Next(None)
+
+
+def _unchanged(raw: Raw) -> Raw:
+    return raw
+
+
+def decide_again(observed: Callable[[Raw], Raw] = _unchanged) -> Next:
+    """Look again now, from what this pass observed as changed by ``observed`` (by default: nothing
+    outside the status changed, e.g. the action only recorded what it saw or ran setup commands)."""
+    return Next(0.0, observed=observed)
 
 
 class StepFailed(Exception):

@@ -27,7 +27,7 @@ from storefleet_operator.store.actions.finish import Finish
 from storefleet_operator.store.context import IDLE, Deps, Next, Pass, StepFailed
 from storefleet_operator.store.failures import record_failure
 from storefleet_operator.store.guard import StoreGone, why_not_wanted
-from storefleet_operator.store.snapshot import Desired
+from storefleet_operator.store.snapshot import Desired, Snapshot
 from storefleet_operator.store.status import Event
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,10 @@ class PassResult:
 
 
 NOTHING_OBSERVED: Final = obs.Raw(None, False, False, (), (), None)
+MAX_CHAINED: Final = 6
+"""Actions one pass may run back to back (a new store: EnsureNamespace, EnsureCredentials, Install; a
+rolled-out one: WaitRollout, ConfigureEngine, PublishUrls, MarkReady). A bound, so a bug that keeps
+saying "decide again" costs a few actions and a log line, never a loop."""
 
 
 class StoreReconciler:
@@ -92,9 +96,34 @@ class StoreReconciler:
         return obs.Raw(ns, secret_present, access, history, workloads, ingress)
 
     # ---------- one pass ----------
+    def snapshot(
+        self, store: Store, raw: obs.Raw, desired: Desired | None, desired_error: str | None, key: str
+    ) -> Snapshot:
+        deps, settings = self.deps, self.deps.settings
+        namespace, release = naming.store_namespace(store.metadata.namespace, store.metadata.name), store.metadata.name
+        return obs.observe(
+            store,
+            raw,
+            desired=desired,
+            desired_error=desired_error,
+            lock=obs.Lock(
+                deps.helm.in_flight(namespace, release),
+                deps.helm.started_at,
+                timedelta(seconds=settings.helm_timeout_seconds),
+                interrupted=deps.helm.interrupted(namespace, release),
+            ),
+            slot=deps.gate.view(key),
+            security_level=obs.pod_security_level(store.spec.engine, settings.pod_security_level),
+            max_attempts=settings.step_max_attempts,
+            ingress_port=settings.ingress_port,
+            now=deps.clock(),
+        )
+
     async def run_pass(
         self, store: Store, *, emit: Emit, deadline: float, stopping: Callable[[], bool] = lambda: False
     ) -> PassResult:
+        """Observe, decide, act; while the action says what it changed (``Next.observed``), decide again
+        on that and act again, up to ``MAX_CHAINED`` actions, without reading. Then write once."""
         deps, now = self.deps, self.deps.clock()
         status, events = st.begin_pass(store, now)
         store = store.model_copy(update={"status": status})
@@ -102,24 +131,7 @@ class StoreReconciler:
         key = f"{store.metadata.namespace}/{store.metadata.name}"
         desired, desired_error = self.desired(store)
         raw = NOTHING_OBSERVED if self.waiting_in_line(store, status, key) else await self.gather(store, namespace)
-        settings = deps.settings
-        snapshot = obs.observe(
-            store,
-            raw,
-            desired=desired,
-            desired_error=desired_error,
-            lock=obs.Lock(
-                deps.helm.in_flight(namespace, store.metadata.name),
-                deps.helm.started_at,
-                timedelta(seconds=settings.helm_timeout_seconds),
-                interrupted=deps.helm.interrupted(namespace, store.metadata.name),
-            ),
-            slot=deps.gate.view(key),
-            security_level=obs.pod_security_level(store.spec.engine, settings.pod_security_level),
-            max_attempts=settings.step_max_attempts,
-            ingress_port=settings.ingress_port,
-            now=now,
-        )
+        snapshot = self.snapshot(store, raw, desired, desired_error, key)
         action = d.decide(snapshot)
         if action.needs_slot:
             # decide() saw it available (or resuming) and nothing awaited since
@@ -145,8 +157,20 @@ class StoreReconciler:
         )
         before = status.steps
         gone: StoreGone | None = None
+        actions = [action]
         try:
             nxt = await action.run(p, deps)
+            while nxt.observed is not None and len(actions) < MAX_CHAINED:
+                if deps.monotonic() > deadline or stopping():
+                    break
+                raw = nxt.observed(raw)
+                now_as_made = p.store.model_copy(update={"status": p.status})
+                p.snapshot = self.snapshot(now_as_made, raw, desired, desired_error, key)
+                action = d.decide(p.snapshot)
+                if action.needs_slot and not deps.gate.acquire(key, resuming=p.snapshot.resuming):
+                    break  # cannot happen while this pass holds the slot; the next pass queues it
+                actions.append(action)
+                nxt = await action.run(p, deps)
         except StoreGone as refusal:
             gone, nxt = refusal, IDLE if refusal.retry_in is None else Next(refusal.retry_in, refusal.message)
         except StepFailed as failure:
@@ -161,17 +185,16 @@ class StoreReconciler:
                     emit(st.with_correlation(event, request_id))
         if gone is not None or isinstance(action, Finish):
             self._written.pop(store.metadata.uid or "", None)
+        ran = " -> ".join(type(a).__name__ for a in actions)
         if gone is not None:
             # Nothing was made and nothing is written: a deleted Store has no status to write, and a
             # deleting one is described by the deletion handler.
             deps.gate.release(key)
             if gone.retry_in is None:
                 deps.telemetry.forget(key)
-            log.info("store %s: %s; %s not started", key, gone.message, type(action).__name__)
+            log.info("store %s: %s; %s not started", key, gone.message, ran)
             return PassResult(action, nxt, p.status, gone=gone.retry_in is None)
-        log.info(
-            "store %s: %s, next look in %s", key, type(action).__name__, "idle" if nxt.idle else f"{nxt.delay:.1f} s"
-        )
+        log.info("store %s: %s, next look in %s", key, ran, "idle" if nxt.idle else f"{nxt.delay:.1f} s")
         return PassResult(action, nxt, p.status)
 
     def _failed(self, p: Pass, failure: StepFailed) -> Next:

@@ -1,4 +1,5 @@
-"""The worker's wake-up rule, the deletion fallback, and the desired values a pass builds."""
+"""The worker's wake-up rule, the deletion fallback, the desired values a pass builds, and the actions
+one pass chains from one look."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from tests.unit.operator.storekit import deps, store
+from tests.unit.operator.storekit import MemoryKube, RecordingHelm, deps, store, with_adapters
 
-from storefleet_operator import contract
+from storefleet_operator import contract, naming
+from storefleet_operator.store import status as st
 from storefleet_operator.store.reconciler import StoreReconciler
 from storefleet_operator.store.runtime import StoreRuntime, _deletable, change_token
 from storefleet_operator.store.values import values_digest
@@ -127,3 +129,65 @@ def test_the_runtime_knows_which_stores_the_watch_shows_by_uid() -> None:
     assert runtime.watches("tenant-alice", "shop", "uid-1")
     runtime.notice(body(uid="uid-1"), deleted=True)
     assert not runtime.watches("tenant-alice", "shop", "uid-1")
+
+
+class FreshStoreKube(MemoryKube):
+    """MemoryKube plus what a whole pass reads and writes, counting the reads a pass makes to observe."""
+
+    def __init__(self, uid: str) -> None:
+        super().__init__()
+        self.uid = uid
+        self.observing_reads: list[str] = []
+        self.patches: list[dict[str, Any]] = []
+
+    async def read_namespace(self, name: str) -> dict[str, Any] | None:
+        self.observing_reads.append(f"namespace {name}")
+        return self.namespaces.get(name)
+
+    async def read_store(self, namespace: str, name: str) -> dict[str, Any]:
+        return {"metadata": {"name": name, "uid": self.uid, "finalizers": [contract.FINALIZER]}}
+
+    async def patch_store_status(
+        self, namespace: str, name: str, patch: dict[str, Any], uid: str | None = None
+    ) -> None:
+        self.patches.append(patch)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"a new store's first pass must not call {name}")
+
+
+class UnlockedHelm(RecordingHelm):
+    """RecordingHelm that also answers the pass's lock questions: nothing in flight."""
+
+    started_at = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def in_flight(self, namespace: str, release: str) -> bool:
+        return False
+
+    def interrupted(self, namespace: str, release: str) -> bool:
+        return False
+
+
+async def test_a_new_stores_first_pass_makes_namespace_credentials_and_release_from_one_look() -> None:
+    """EnsureNamespace and EnsureCredentials say what they made, so the pass decides again on that
+    instead of reading the namespace, Secrets, RoleBinding, workloads and Ingress twice more."""
+    kube, helm = FreshStoreKube("u-1"), UnlockedHelm()
+    d = with_adapters(deps(), kube, helm)
+    events: list[Any] = []
+    result = await StoreReconciler(d).run_pass(store(uid="u-1"), emit=events.append, deadline=100.0)
+    namespace = naming.store_namespace("tenant-alice", "shop")
+    assert kube.observing_reads == [f"namespace {namespace}"], "one look, at the start of the pass"
+    assert type(result.action).__name__ == "Install" and result.next.delay == 0
+    assert [call[0] for call in helm.calls] == ["upgrade_install"]
+    assert (namespace, naming.credentials_secret_name("shop")) in kube.secrets
+    assert [s.name for s in result.status.steps][:3] == [st.STEP_NAMESPACE, st.STEP_CREDENTIALS, st.STEP_RELEASE]
+    assert all(s.state == "Succeeded" for s in result.status.steps[:3])
+    assert [e.reason for e in events] == ["Accepted", "Provisioning", "Provisioning", "Installing"]
+    assert len(kube.patches) <= 2, "the Installing checkpoint and the end of the pass, nothing per action"
+
+
+async def test_a_chain_stops_at_the_pass_deadline() -> None:
+    kube = FreshStoreKube("u-2")
+    d = dataclasses.replace(with_adapters(deps(), kube, UnlockedHelm()), monotonic=lambda: 200.0)
+    result = await StoreReconciler(d).run_pass(store(uid="u-2"), emit=lambda _: None, deadline=100.0)
+    assert type(result.action).__name__ == "EnsureNamespace" and result.next.delay == 0

@@ -41,7 +41,7 @@ from storefleet_operator.settings import OperatorSettings
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
-from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
+from storefleet_operator.store.context import Deps, Next, Pass, StepFailed, decide_again
 
 CHECKPOINT_EVERY_SECONDS: Final = 2.0
 """Finished steps are written at most this often mid-pass. Every recipe step is idempotent (or guarded),
@@ -172,7 +172,7 @@ class ConfigureEngine(Action):
             ) from None
         done = f"{engine} is configured ({len(recipe.steps)} steps, recipe {recipe.version})"
         _announce(p, "True", Reason.ENGINE_CONFIGURED, done, deps.clock())
-        return NOW
+        return decide_again()  # setup changed the engine's data, nothing the pass observes
 
 
 def _announce(p: Pass, configured: ConditionStatus, reason: str, message: str, now: datetime) -> None:

@@ -3,7 +3,7 @@ let the store's owner read exactly that Secret."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storefleet_operator import naming
 from storefleet_operator.adapters.kube import KubeError
@@ -12,7 +12,7 @@ from storefleet_operator.store import credentials
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
-from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
+from storefleet_operator.store.context import Deps, Next, Pass, StepFailed, decide_again
 from storefleet_operator.store.values import store_host
 
 
@@ -56,4 +56,4 @@ class EnsureCredentials(Action):
             now=now,
         )
         p.emit(st.normal(Reason.PROVISIONING, done))
-        return NOW
+        return decide_again(lambda observed: replace(observed, secret_present=True, access_present=True))

@@ -7,7 +7,7 @@ with NamespaceConflict); one of ours with outdated labels (e.g. a new Pod Securi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storefleet_operator.adapters.kube import KubeError
@@ -16,12 +16,23 @@ from storefleet_operator.store import observe
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
-from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
+from storefleet_operator.store.context import Deps, Next, Pass, StepFailed, decide_again
+from storefleet_operator.store.observe import Raw as Observed
 from storefleet_operator.store.snapshot import NamespaceState
 
 
 def manifest(namespace: str, labels: Mapping[str, str]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace, "labels": dict(labels)}}
+
+
+def as_made(observed: Observed, namespace: str, labels: Mapping[str, str]) -> Observed:
+    """What the pass observed, with the namespace as this action left it (created, or relabelled)."""
+    before = observed.namespace
+    if before is None:
+        return replace(observed, namespace=manifest(namespace, labels))
+    meta = dict(before.get("metadata") or {})
+    meta["labels"] = {**(meta.get("labels") or {}), **labels}
+    return replace(observed, namespace={**before, "metadata": meta})
 
 
 @dataclass(frozen=True)
@@ -55,4 +66,4 @@ class EnsureNamespace(Action):
             now=now,
         )
         p.emit(st.normal(Reason.PROVISIONING, done))
-        return NOW
+        return decide_again(lambda observed: as_made(observed, s.namespace, labels))

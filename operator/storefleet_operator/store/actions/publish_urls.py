@@ -8,7 +8,7 @@ from storefleet_operator.models import Reason, StoreStatus
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
-from storefleet_operator.store.context import NOW, Deps, Next, Pass
+from storefleet_operator.store.context import Deps, Next, Pass, decide_again
 from storefleet_operator.store.snapshot import Urls
 
 
@@ -38,4 +38,4 @@ class PublishUrls(Action):
         p.status = st.succeed_step(with_urls(p.status, urls), st.STEP_URLS, message, now)
         p.status = in_progress(p.status, Reason.PROVISIONING, message, generation=p.generation, now=now)
         p.emit(st.normal(Reason.PROVISIONING, message))
-        return NOW
+        return decide_again()  # only the status changed

@@ -21,7 +21,7 @@ from storefleet_operator.store import placement
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.base import Action
 from storefleet_operator.store.actions.progress import in_progress
-from storefleet_operator.store.context import NOW, Deps, Next, Pass, StepFailed
+from storefleet_operator.store.context import Deps, Next, Pass, StepFailed, decide_again
 from storefleet_operator.store.snapshot import RolloutView, WorkloadProgress
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class WaitRollout(Action):
             await look_at_placement(p, deps)
             p.status = in_progress(p.status, Reason.CONFIGURING_ENGINE, message, generation=p.generation, now=now)
             p.emit(st.normal(reason, message))
-            return NOW
+            return decide_again()  # the workloads were just observed ready
         await recreate_stuck_pods(p, deps, rollout)
         elapsed = elapsed_seconds(p.status, now)
         if elapsed > timeout:
