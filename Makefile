@@ -28,10 +28,13 @@ uv:
 
 # requirements.lock pins every Python package by version and hash (exported from uv's resolver by
 # `make lock`); installs are exactly that set, then our own package editable on top.
+# --compile-bytecode: the kubernetes client's API modules are megabytes of source; where no .pyc is
+# written at import (PYTHONDONTWRITEBYTECODE, read-only images) every start compiled them again,
+# which cost the operator ~20 s and ~65 MiB of peak RSS.
 .PHONY: python-deps
 python-deps: uv
 	@test -x $(PY) || uv venv --quiet --python $(PYTHON) $(VENV)
-	uv pip sync --quiet --python $(PY) requirements.lock
+	uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	uv pip install --quiet --python $(PY) --no-deps -e .
 
 .PHONY: lock

@@ -102,8 +102,10 @@ def ready_since(item: dict[str, Any]) -> datetime | None:
 def wait_all_ready(api: client.ApiClient, namespace: str, names: list[str], started: datetime) -> dict[str, float]:
     """Seconds from ``started`` until each Store became Ready, from its Ready condition's transition time.
 
-    Listed every 2 s only to know when all are there: the times come from the conditions, so polling
-    more often (which loads the API server on the operator's side only) would not make them finer."""
+    Listed only to know when all are there: the times come from the conditions, so polling more often
+    (which loads the API server on the operator's side only) would not make them finer. Every 2 s, and
+    every N/100 s for large N: listing 1000 Stores every 2 s took a third of a core in this process
+    and more in kube-apiserver, on the operator's side only."""
     custom = client.CustomObjectsApi(api)
     ready: dict[str, float] = {}
     deadline = time.monotonic() + 60 + 30 * N
@@ -116,7 +118,7 @@ def wait_all_ready(api: client.ApiClient, namespace: str, names: list[str], star
             since = ready_since(item)
             if since is not None:
                 ready[item["metadata"]["name"]] = (since - started).total_seconds()
-        time.sleep(2)
+        time.sleep(max(2.0, N / 100))
     return ready
 
 

@@ -32,8 +32,8 @@ class SlotView:
 @dataclass
 class ProvisioningGate:
     limit: int
-    stale_after: float = 60.0
-    """A waiter that has not asked for this long is dropped (queued stores re-ask every 20 s)."""
+    stale_after: float = 180.0
+    """A waiter that has not asked for this long is dropped (queued stores re-ask every 60 s)."""
     clock: Callable[[], float] = time.monotonic
     on_change: Callable[[int, int], None] | None = None
     """Called with (queue depth, in flight) after every change, for metrics."""

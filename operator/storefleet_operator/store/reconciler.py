@@ -129,8 +129,12 @@ class StoreReconciler:
         store = store.model_copy(update={"status": status})
         namespace = naming.store_namespace(store.metadata.namespace, store.metadata.name)
         key = f"{store.metadata.namespace}/{store.metadata.name}"
-        desired, desired_error = self.desired(store)
-        raw = NOTHING_OBSERVED if self.waiting_in_line(store, status, key) else await self.gather(store, namespace)
+        if self.waiting_in_line(store, status, key):
+            # It can only queue: nothing to read, and no chart values to build (a backlog's cost).
+            desired, desired_error, raw = None, None, NOTHING_OBSERVED
+        else:
+            desired, desired_error = self.desired(store)
+            raw = await self.gather(store, namespace)
         snapshot = self.snapshot(store, raw, desired, desired_error, key)
         action = d.decide(snapshot)
         if action.needs_slot:
