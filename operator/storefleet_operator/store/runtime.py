@@ -136,6 +136,10 @@ class StoreRuntime:
                 if token[2]:  # being deleted: the deletion handler takes over
                     return
                 body = {**dict(live), "status": dict(status)}
+                # A wake-up that came while the worker was not asleep (the gate freeing a slot while this
+                # store provisioned) is answered by this pass; left set, it would cost an extra pass
+                # right after the store went idle. Changes during the pass still count: see _sleep.
+                wake.clear()
                 try:
                     store = Store.from_body(body)
                 except InvalidResourceError as exc:
