@@ -109,7 +109,7 @@ class Pass:
     snapshot: Snapshot
     status: StoreStatus
     checkpoint: Callable[[], Awaitable[None]]
-    """Write ``status`` now (engine setup persists each finished step at once)."""
+    """Write ``status`` now (helm's Installing before it runs; engine setup's progress every 2 s)."""
     deadline: float
     """Monotonic time by which a long action should hand back control (deletes must not wait long)."""
     stopping: Callable[[], bool] = lambda: False

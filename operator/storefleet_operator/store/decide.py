@@ -1,6 +1,7 @@
 """Pick exactly one next action from a snapshot (pure; the heart of the reconciler).
 
-Flux helm-controller's shape: observe the state, then choose one action, run it, observe again. The
+Flux helm-controller's shape: observe the state, then choose one action, run it, observe again (or, when
+the action says exactly what it changed, decide again on that: ``reconciler.py``). The
 order below is the provisioning order, so a store resumes wherever it was (after a crash, a retry, a
 spec change) by simply asking "what is the first thing that is not right yet?".
 

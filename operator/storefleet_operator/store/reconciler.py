@@ -1,9 +1,11 @@
 """StoreReconciler: one observe → decide → act pass over a Store; status is always written at the end.
 
 A pass gathers what exists (through the adapters), builds a snapshot (pure ``observe``), picks one action
-(pure ``decide``), runs it, and then — whatever happened, failure or cancellation included — writes the
-status and posts the pass's Events. It returns when the store should be looked at again; the worker
-loop in ``runtime.py`` does the waiting.
+(pure ``decide``) and runs it. An action that knows exactly what it changed says so (``decide_again``):
+the pass applies that to what it gathered and decides again, without reading (at most ``MAX_CHAINED``
+actions). Then — whatever happened, failure or cancellation included — it writes the status once and
+posts the pass's Events. It returns when the store should be looked at again; the worker loop in
+``runtime.py`` does the waiting.
 """
 
 from __future__ import annotations
