@@ -83,9 +83,22 @@ def api_requests(api: client.ApiClient) -> Counter[str]:
     return counts
 
 
-def report_requests(side: str, requests: Counter[str]) -> None:
-    busiest = ", ".join(f"{what} {count / N:.1f}" for what, count in requests.most_common(12))
+def report_requests(side: str, requests: Counter[str], stores: int = N) -> None:
+    busiest = ", ".join(f"{what} {count / stores:.1f}" for what, count in requests.most_common(12))
     print(f"\n{side}'s API requests per store, busiest: {busiest}", flush=True)
+
+
+def store_manifests(namespace: str, names: list[str]) -> list[dict[str, Any]]:
+    """Store manifests for ``names``, alternately WooCommerce and Medusa."""
+    return [
+        {
+            "apiVersion": f"{contract.GROUP}/{contract.VERSION}",
+            "kind": "Store",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {"engine": "woocommerce" if i % 2 == 0 else "medusa", "displayName": f"Bench {name}"},
+        }
+        for i, name in enumerate(names)
+    ]
 
 
 def ready_since(item: dict[str, Any]) -> datetime | None:
@@ -104,11 +117,11 @@ def wait_all_ready(api: client.ApiClient, namespace: str, names: list[str], star
 
     Listed only to know when all are there: the times come from the conditions, so polling more often
     (which loads the API server on the operator's side only) would not make them finer. Every 2 s, and
-    every N/100 s for large N: listing 1000 Stores every 2 s took a third of a core in this process
+    every n/100 s for n Stores: listing 1000 Stores every 2 s took a third of a core in this process
     and more in kube-apiserver, on the operator's side only."""
     custom = client.CustomObjectsApi(api)
     ready: dict[str, float] = {}
-    deadline = time.monotonic() + 60 + 30 * N
+    deadline = time.monotonic() + 60 + 30 * len(names)
     while len(ready) < len(names) and time.monotonic() < deadline:
         for item in custom.list_namespaced_custom_object(contract.GROUP, contract.VERSION, namespace, contract.STORES)[
             "items"
@@ -118,7 +131,7 @@ def wait_all_ready(api: client.ApiClient, namespace: str, names: list[str], star
             since = ready_since(item)
             if since is not None:
                 ready[item["metadata"]["name"]] = (since - started).total_seconds()
-        time.sleep(max(2.0, N / 100))
+        time.sleep(max(2.0, len(names) / 100))
     return ready
 
 
@@ -131,17 +144,7 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
     try:
         namespace = new_tenant_namespace(cluster, prefix="bench")
         names = [f"s{i:03d}" for i in range(N)]
-        manifests = []
-        for i, name in enumerate(names):
-            engine = "woocommerce" if i % 2 == 0 else "medusa"
-            manifests.append(
-                {
-                    "apiVersion": f"{contract.GROUP}/{contract.VERSION}",
-                    "kind": "Store",
-                    "metadata": {"name": name, "namespace": namespace},
-                    "spec": {"engine": engine, "displayName": f"Bench {name}"},
-                }
-            )
+        manifests = store_manifests(namespace, names)
         assert operator.pid is not None
         components = cluster.component_pids()
         cpu_before, cluster_before = cpu_seconds(operator.pid), total_cpu_seconds(components)
