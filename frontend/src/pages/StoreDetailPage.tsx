@@ -129,7 +129,8 @@ export function StoreDetailPage() {
             <p className="text-sm text-slate-800" role="status" aria-live="polite" data-testid="phase-words">
               {PHASE_WORDS[store.phase]}
               {moving && total > 0 && ` — step ${current} of ${total}`}
-              {store.queue_position ? ` — number ${store.queue_position} in the queue` : ""}
+              {/* The place itself is in the message below: exact near the front, a bound further back. */}
+              {store.queue_position ? " — waiting in the queue" : ""}
             </p>
             {store.message && <p className="mt-1 text-sm text-slate-700">{store.message}</p>}
             <Conditions store={store} />

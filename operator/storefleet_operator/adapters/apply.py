@@ -14,6 +14,8 @@ from typing import Any
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
+from storefleet_operator.adapters import rest
+
 FIELD_MANAGER = "storefleet-operator"
 
 _PLURALS = {
@@ -31,9 +33,7 @@ _PLURALS = {
 def resource_path(api_version: str, kind: str, name: str, namespace: str | None) -> str:
     if kind not in _PLURALS:
         raise ValueError(f"the operator does not manage {kind} objects")
-    base = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
-    scope = f"/namespaces/{namespace}" if namespace else ""
-    return f"{base}{scope}/{_PLURALS[kind]}/{name}"
+    return rest.path(api_version, _PLURALS[kind], name, namespace)
 
 
 def _path_of(obj: dict[str, Any]) -> str:
@@ -41,48 +41,40 @@ def _path_of(obj: dict[str, Any]) -> str:
     return resource_path(obj["apiVersion"], obj["kind"], meta["name"], meta.get("namespace"))
 
 
-def _call(api: client.ApiClient, method: str, path: str, *, query: list[tuple[str, str]] | None = None,
-          content_type: str = "application/json", body: Any = None) -> dict[str, Any]:
-    """One REST call; raises ApiException (with status and body) on any non-2xx answer."""
-    method, url, headers, body, _ = api.param_serialize(
-        method=method, resource_path=path, query_params=query or [],
-        header_params={"Accept": "application/json", "Content-Type": content_type},
-        body=body, auth_settings=["BearerToken"],
-    )
-    response = api.call_api(method, url, header_params=headers, body=body, _request_timeout=60)
-    data = response.read()
-    if not 200 <= response.status < 300:
-        raise ApiException(status=response.status, reason=response.reason, body=data.decode(errors="replace"))
-    decoded: dict[str, Any] = json.loads(data) if data else {}
-    return decoded
-
-
 async def apply(api: client.ApiClient, obj: dict[str, Any]) -> dict[str, Any]:
     """Create or converge ``obj`` (server-side apply, our field manager, conflicts forced)."""
     # JSON is YAML, so the manifest goes as-is with the apply-patch content type.
     return await asyncio.to_thread(
-        _call, api, "PATCH", _path_of(obj), query=[("fieldManager", FIELD_MANAGER), ("force", "true")],
-        content_type="application/apply-patch+yaml", body=json.dumps(obj),
+        rest.call,
+        api,
+        "PATCH",
+        _path_of(obj),
+        query=[("fieldManager", FIELD_MANAGER), ("force", "true")],
+        content_type=rest.APPLY_PATCH,
+        body=json.dumps(obj),
     )
 
 
-async def get(api: client.ApiClient, api_version: str, kind: str, name: str,
-              namespace: str | None = None) -> dict[str, Any] | None:
+async def get(
+    api: client.ApiClient, api_version: str, kind: str, name: str, namespace: str | None = None
+) -> dict[str, Any] | None:
     """The live object, or None when it does not exist."""
     try:
-        return await asyncio.to_thread(_call, api, "GET", resource_path(api_version, kind, name, namespace))
+        return await asyncio.to_thread(rest.call, api, "GET", resource_path(api_version, kind, name, namespace))
     except ApiException as exc:
         if exc.status == 404:
             return None
         raise
 
 
-async def delete(api: client.ApiClient, api_version: str, kind: str, name: str,
-                 namespace: str | None = None) -> bool:
+async def delete(api: client.ApiClient, api_version: str, kind: str, name: str, namespace: str | None = None) -> bool:
     """Delete (foreground propagation); True if something was there to delete."""
     try:
         await asyncio.to_thread(
-            _call, api, "DELETE", resource_path(api_version, kind, name, namespace),
+            rest.call,
+            api,
+            "DELETE",
+            resource_path(api_version, kind, name, namespace),
             body={"propagationPolicy": "Foreground"},
         )
     except ApiException as exc:

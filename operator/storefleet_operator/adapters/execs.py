@@ -1,7 +1,8 @@
 """Run commands in store pods through the Kubernetes exec API, and find the pod to run them in.
 
 The only module that opens exec streams. It uses the official client's WebSocket support
-(``kubernetes.stream.stream``), which blocks, so each call runs in a worker thread. Commands are argv
+(``kubernetes.stream.ws_client``, without the generated ``CoreV1Api``: see ``rest.py``), which
+blocks, so each call runs in a worker thread. Commands are argv
 lists (the API has no shell); stdin is written and then closed with the v5 channel protocol's CLOSE
 signal, which is what lets a program that reads to end-of-file (``wp --prompt``, ``ensure-admin``)
 finish. The exit code comes from the error channel's Status. Errors never include the stdin.
@@ -19,16 +20,17 @@ from typing import Any, Final
 import yaml
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
-from kubernetes.stream import stream
 from kubernetes.stream.ws_client import (
     ERROR_CHANNEL,
     STDERR_CHANNEL,
     STDIN_CHANNEL,
     STDOUT_CHANNEL,
     V5_CHANNEL_PROTOCOL,
+    websocket_call,
 )
 from websocket import WebSocketException
 
+from storefleet_operator.adapters import rest
 from storefleet_operator.engines.steps import ExecFailed, ExecResult, PodRef
 
 POLL_SECONDS: Final = 0.5
@@ -101,23 +103,25 @@ class KubernetesExecutor:
         return await asyncio.to_thread(self._exec, pod, container, list(argv), stdin, timeout)
 
     def _exec(self, pod: PodRef, container: str, argv: list[str], stdin: str | None, timeout: float) -> ExecResult:
-        # stream() swaps the ApiClient's transport while it runs, so an exec must not share its client
-        # with other threads: a fresh client per call (same configuration) keeps them apart.
+        # A client of its own per exec (same configuration): it only signs the URL, and the WebSocket
+        # is this call's alone, so nothing is shared with the threads making other calls.
         with client.ApiClient(self._configuration) as api:
+            query = [("command", arg) for arg in argv] + [
+                ("container", container),
+                ("stdin", "true" if stdin is not None else "false"),
+                ("stdout", "true"),
+                ("stderr", "true"),
+                ("tty", "false"),
+            ]
+            _, url, headers, _, _ = api.param_serialize(
+                method="GET",
+                resource_path=f"/api/v1/namespaces/{pod.namespace}/pods/{pod.name}/exec",
+                query_params=query,
+                header_params={"Accept": "*/*"},
+                auth_settings=["BearerToken"],
+            )
             try:
-                ws = stream(
-                    client.CoreV1Api(api).connect_get_namespaced_pod_exec,
-                    pod.name,
-                    pod.namespace,
-                    command=argv,
-                    container=container,
-                    stdin=stdin is not None,
-                    stdout=True,
-                    stderr=True,
-                    tty=False,
-                    _preload_content=False,
-                    binary=True,
-                )
+                ws = websocket_call(api.configuration, "GET", url, headers=headers, _preload_content=False, binary=True)
             except ApiException as exc:
                 raise ExecFailed(f"cannot exec in {pod} container {container}: {exc.reason}") from None
             where = f"{pod} container {container}"
@@ -197,7 +201,8 @@ async def find_ready_pod(api: client.ApiClient, namespace: str, selector: str) -
     """The single Ready pod matching a label selector in a namespace; ``PodNotFound`` otherwise."""
 
     def list_pods() -> list[dict[str, Any]]:
-        pods = client.CoreV1Api(api).list_namespaced_pod(namespace, label_selector=selector)
-        return [api.sanitize_for_serialization(p) for p in pods.items]
+        pods = rest.path("v1", "pods", namespace=namespace)
+        listed = rest.call(api, "GET", pods, query=[("labelSelector", selector)])
+        return list(listed.get("items") or [])
 
     return choose_ready_pod(await asyncio.to_thread(list_pods), namespace, selector)

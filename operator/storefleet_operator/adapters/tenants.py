@@ -15,13 +15,12 @@ from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from storefleet_operator import contract
-from storefleet_operator.adapters import apply
+from storefleet_operator.adapters import apply, rest
 
 
 class TenantKube:
     def __init__(self, api: client.ApiClient) -> None:
         self._api = api
-        self._custom = client.CustomObjectsApi(api)
 
     async def apply_all(self, objects: Iterable[dict[str, Any]]) -> None:
         for obj in objects:
@@ -31,11 +30,7 @@ class TenantKube:
         """The Stores in a tenant namespace, sorted (none when the namespace does not exist)."""
         try:
             listing = await asyncio.to_thread(
-                self._custom.list_namespaced_custom_object,
-                contract.GROUP,
-                contract.VERSION,
-                namespace,
-                contract.STORES,
+                rest.call, self._api, "GET", rest.path(contract.API_VERSION, contract.STORES, namespace=namespace)
             )
         except ApiException as exc:
             if exc.status == 404:

@@ -100,6 +100,17 @@ async def notice_store_change(body: kopf.Body, memo: kopf.Memo, event: kopf.RawE
     keeps the runtime's list of watched Stores, which spares the orphan sweep a read per store."""
     runtime: StoreRuntime = memo.store_runtime
     runtime.notice(body, deleted=event.get("type") == "DELETED")
+    forget_field_owners(event)
+
+
+def forget_field_owners(event: kopf.RawEvent) -> None:
+    """Drop ``metadata.managedFields`` from the watched object. kopf keeps that very dict as the worker's
+    live view for as long as the Store exists; the API server's record of which manager owns which
+    field was over half of a Ready Store's size in memory (20 of 37 KB), and nothing here reads it."""
+    obj: Any = event.get("object")
+    metadata = obj.get("metadata") if isinstance(obj, dict) else None
+    if isinstance(metadata, dict):
+        metadata.pop("managedFields", None)
 
 
 @kopf.on.delete(contract.GROUP, contract.VERSION, contract.STORES)

@@ -209,7 +209,10 @@ class QueueStatus(BaseModel):
 
     model_config = STATUS_CONFIG
 
-    position: Annotated[int, Field(ge=1)] = Field(description="1 means next to start.")
+    position: Annotated[int, Field(ge=1)] = Field(
+        description="1 means next to start. Exact up to 10; further back an upper bound (20, 50, 100, 200, "
+        "500, 1000, ...), so the status changes a few times on the way to the front, not each time the line moves."
+    )
 
 
 class StoreStatus(BaseModel):

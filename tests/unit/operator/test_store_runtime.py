@@ -17,7 +17,7 @@ from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.mark_ready import MarkReady
 from storefleet_operator.store.context import IDLE
 from storefleet_operator.store.reconciler import PassResult, StoreReconciler
-from storefleet_operator.store.runtime import StoreRuntime, _deletable, change_token
+from storefleet_operator.store.runtime import IDLE_RESYNC_SECONDS, StoreRuntime, _deletable, change_token
 from storefleet_operator.store.values import values_digest
 
 pytestmark = pytest.mark.unit
@@ -226,3 +226,9 @@ async def test_a_wake_up_from_before_a_pass_does_not_cost_a_second_pass() -> Non
     runtime.wake(key)
     await asyncio.wait_for(worker, timeout=5)
     assert reconciler.passes == 1
+
+
+@pytest.mark.parametrize(("rand", "share"), [(0.0, 0.9), (0.5, 1.0), (1.0, 1.1)])
+def test_idle_stores_look_again_spread_over_a_tenth_either_side(rand: float, share: float) -> None:
+    runtime = StoreRuntime(dataclasses.replace(deps(), rand=lambda: rand), cast(Any, CountingReconciler()))
+    assert runtime.idle_resync() == pytest.approx(share * IDLE_RESYNC_SECONDS)
