@@ -6,7 +6,8 @@ One operator process, as deployed (the platform's defaults), on the local contro
 2. with those still there, a burst of ``STOREFLEET_FLEET_N`` more (default 300; the issue's figure is
    1000, which takes about an hour here), timed the same way. Its throughput is compared with the
    small burst's: a backlog must not slow the operator down, and queued stores must cost ~nothing;
-3. the whole fleet idle for ``IDLE_SECONDS``: the operator's CPU (share of one core) and its RSS;
+3. the whole fleet idle for ``IDLE_SECONDS``: the operator's CPU (share of one core) and its RSS, also
+   measured after the small burst, which gives the memory each idle store adds;
 4. a spec change to a few idle stores, one at a time: seconds until the operator acted on it (a
    condition carries the new generation) and until the store was Ready at the new generation.
 
@@ -138,7 +139,8 @@ def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
     operator.start()
     try:
         _, small = burst(clean_fleet, operator, "a", SMALL)
-        print(f"\nburst of {SMALL}: {json.dumps(small)}", flush=True)
+        small_idle = idle(operator)  # the same measures with the small fleet, for the slope
+        print(f"\nburst of {SMALL}: {json.dumps(small)}, then idle: {json.dumps(small_idle)}", flush=True)
         namespace, large = burst(clean_fleet, operator, "b", LARGE)
         print(f"\nburst of {LARGE}: {json.dumps(large)}", flush=True)
         quiet = idle(operator)
@@ -159,8 +161,12 @@ def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
         ("API requests per store", "api_requests_per_store"),
     ]:
         print(f"{label:30}{small[key]:>10.1f}{large[key]:>10.1f}{large[key] / small[key]:>8.2f}")
-    print(f"idle operator CPU (% of a core)  {100 * quiet['cpu_share']:.2f}")
-    print(f"idle operator RSS (MiB)          {quiet['rss_mib']:.1f} (peak {quiet['peak_rss_mib']:.1f})")
+    print(f"idle operator CPU (% of a core)  {100 * quiet['cpu_share']:.2f} ({100 * small_idle['cpu_share']:.2f} "
+          f"with {SMALL} stores)")  # fmt: skip
+    print(f"idle operator RSS (MiB)          {quiet['rss_mib']:.1f} ({small_idle['rss_mib']:.1f} with {SMALL} stores; "
+          f"peak {quiet['peak_rss_mib']:.1f})")  # fmt: skip
+    per_store = (quiet["rss_mib"] - small_idle["rss_mib"]) * 1024 / LARGE
+    print(f"... per idle store (KiB)         {per_store:.1f}")
     print(f"spec change acted on after (s)   median {statistics.median(acted):.2f}, max {max(acted):.2f}")
     print(f"... Ready again after (s)        median {statistics.median(again_ready):.2f}, max {max(again_ready):.2f}")
     assert len(changes) == SPEC_CHANGES
