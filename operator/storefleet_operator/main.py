@@ -2,8 +2,9 @@
 
 ``python -m storefleet_operator`` runs every handler cluster-wide. With several replicas, kopf peering
 (``ClusterKopfPeering`` named ``storefleet``, see deploy/operator/peering.yaml) lets exactly one of
-them handle resources while the others stand by; ``STOREFLEET_OPERATOR_STANDALONE=1`` skips peering
-for a single process (tests, ``make dev``).
+them handle resources while the others stand by: the one with the highest priority, drawn at random at
+each start (``peering_priority``). ``STOREFLEET_OPERATOR_STANDALONE=1`` skips peering for a single
+process (tests, ``make dev``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import importlib
 import logging
 import os
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -31,6 +33,7 @@ HANDLER_MODULES = (
     "storefleet_operator.handlers.orphans",
 )
 PEERING_NAME = "storefleet"
+PEERING_PRIORITY_RANGE = 1_000_000_000
 log = logging.getLogger(__name__)
 
 
@@ -42,6 +45,14 @@ def blocking_threads(settings: OperatorSettings) -> int:
     (6 threads on 2 cores), which queued reads behind running commands.
     """
     return 16 + 2 * settings.max_concurrent_provisions
+
+
+def peering_priority(settings: OperatorSettings) -> int:
+    """The priority this replica joins the peering with: the configured one, else a random one from a
+    range wide enough that two replicas drawing the same is a one-in-a-billion event."""
+    if settings.peering_priority is not None:
+        return settings.peering_priority
+    return 1 + secrets.randbelow(PEERING_PRIORITY_RANGE)
 
 
 def build_api_client(settings: OperatorSettings) -> client.ApiClient:
@@ -137,6 +148,7 @@ def main() -> None:
         clusterwide=True,
         standalone=standalone,
         peering_name=None if standalone else PEERING_NAME,
+        priority=None if standalone else peering_priority(settings),
         liveness_endpoint=f"http://0.0.0.0:{settings.liveness_port}/healthz",
         memo=kopf.Memo(settings=settings, metrics=Metrics()),
     )

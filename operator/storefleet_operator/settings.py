@@ -83,6 +83,12 @@ class OperatorSettings(BaseSettings):
     Orphans should not happen at all (the finalizer and the pre-action check prevent them); the sweep is
     the net for crashes between two API calls and hand-removed finalizers, so a minute is plenty."""
 
+    idle_resync_seconds: float = Field(default=600.0, gt=0)
+    """A converged or stalled store is looked at again after this long anyway (level-triggered, like
+    Flux's interval): a release someone changed by hand, or a deleted namespace, is noticed. Changes to
+    the Store itself are acted on at once (watch), whatever this is. Each look is a full pass with
+    about seven API reads, so a fleet of N idle stores costs N / this many passes a second."""
+
     step_max_attempts: int = 4
     """Attempts per reconcile step before the store is marked Failed/Stalled."""
 
@@ -95,6 +101,14 @@ class OperatorSettings(BaseSettings):
     """PostgreSQL URL of the durable audit log (the gateway's STOREFLEET_AUDIT_DATABASE_URL), from a
     Secret through the environment. Every Store Event is also queued for it; None writes Events only.
     The gateway creates the same schema and runs retention; either may start first."""
+
+    # ---- Replicas ----
+    peering_priority: int | None = Field(default=None, ge=0)
+    """This replica's kopf peering priority: of the replicas in the ``storefleet`` peering, the one with
+    the highest priority handles resources and the others stand by. None draws one at random at each
+    start. Replicas with the same priority all pause (kopf cannot tell which one should work), so a
+    fixed value must differ per replica; the default, the same 0 everywhere, left every replica of a
+    two-replica Deployment paused and no Store handled."""
 
     # ---- Observability ----
     metrics_port: int = 9090

@@ -43,9 +43,6 @@ PASS_BUDGET_SECONDS: Final = 20.0
 STOP_CHECK_SECONDS: Final = 60.0
 """A fallback only: the handler wakes a sleeping worker the moment kopf asks it to stop
 (``wake``), and ``notice`` the moment its Store changes."""
-IDLE_RESYNC_SECONDS: Final = 600.0
-"""A converged or stalled store is looked at again after this long anyway (level-triggered, like
-Flux's interval): a release someone changed by hand, or a deleted namespace, is noticed."""
 DELETE_BUDGET_SECONDS: Final = 120.0
 """One deletion handler call waits this long at most before handing back to kopf to retry."""
 LOCK_WAIT_SECONDS: Final = 60.0
@@ -125,7 +122,7 @@ class StoreRuntime:
         gate = self.deps.gate
         wake = gate.wakeup(key)
         try:
-            status = await self._first_status(key, live)
+            status = await self._first_status(key, live, stopped)
             while not stopped():
                 token = change_token(live)
                 if token[2]:  # being deleted: the deletion handler takes over
@@ -142,17 +139,23 @@ class StoreRuntime:
         finally:
             gate.release(key)
 
-    async def _first_status(self, key: str, live: Mapping[str, Any]) -> str:
-        """The status to start from, as JSON. Our own last status is the truth between passes (the watch
-        may lag behind our writes); at start it is the API's. A sleeping worker keeps it as JSON: a
-        Ready store's status is about 4 KB of JSON and 13 KB of dicts, times every store."""
+    async def _first_status(self, key: str, live: Mapping[str, Any], stopped: Callable[[], bool]) -> str:
+        """The status to start from, as JSON: the API's at start, then our own last status between passes
+        (the watch may lag behind our writes). The watched copy has none (handlers.stores drops it), so
+        an unreadable Store is asked again rather than started from an empty status, which would rewrite
+        its history. A sleeping worker keeps it as JSON: about 4 KB of JSON and 13 KB of dicts."""
         meta = live["metadata"]
-        try:
-            fresh = await self.deps.kube.read_store(meta["namespace"], meta["name"])
-        except KubeError as exc:
-            log.warning("store %s: cannot read it, starting from the watched copy: %s", key, exc)
-            fresh = None
-        return json.dumps(dict((fresh if fresh is not None else live).get("status") or {}), separators=(",", ":"))
+        while True:
+            try:
+                fresh = await self.deps.kube.read_store(meta["namespace"], meta["name"])
+            except KubeError as exc:
+                log.warning("store %s: cannot read it, asking again: %s", key, exc)
+                if stopped():
+                    return "{}"
+                await asyncio.sleep(self.deps.settings.retry_base_delay_seconds)
+                continue
+            # None: deleted since the watch showed it; the pass finds it gone before making anything.
+            return json.dumps(dict((fresh or {}).get("status") or {}), separators=(",", ":"))
 
     async def _parse_and_pass(
         self, key: str, live: Mapping[str, Any], status: Mapping[str, Any], emit: Emit, stopped: Callable[[], bool]
@@ -186,9 +189,9 @@ class StoreRuntime:
         return status_patch(result.status, store.metadata.generation), result.next
 
     def idle_resync(self) -> float:
-        """Seconds until an idle store is looked at again: IDLE_RESYNC_SECONDS spread by +-10%, or after a
-        restart (or a burst) a thousand stores would all look again in the same second, every time."""
-        return IDLE_RESYNC_SECONDS * (0.9 + 0.2 * self.deps.rand())
+        """Seconds until an idle store is looked at again: the idle_resync_seconds setting spread by +-10%,
+        or after a restart (or a burst) a thousand stores would all look again in the same second."""
+        return self.deps.settings.idle_resync_seconds * (0.9 + 0.2 * self.deps.rand())
 
     async def _sleep(
         self,

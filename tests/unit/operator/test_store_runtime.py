@@ -17,7 +17,7 @@ from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.mark_ready import MarkReady
 from storefleet_operator.store.context import IDLE
 from storefleet_operator.store.reconciler import PassResult, StoreReconciler
-from storefleet_operator.store.runtime import IDLE_RESYNC_SECONDS, StoreRuntime, _deletable, change_token
+from storefleet_operator.store.runtime import StoreRuntime, _deletable, change_token
 from storefleet_operator.store.values import values_digest
 
 pytestmark = pytest.mark.unit
@@ -231,4 +231,19 @@ async def test_a_wake_up_from_before_a_pass_does_not_cost_a_second_pass() -> Non
 @pytest.mark.parametrize(("rand", "share"), [(0.0, 0.9), (0.5, 1.0), (1.0, 1.1)])
 def test_idle_stores_look_again_spread_over_a_tenth_either_side(rand: float, share: float) -> None:
     runtime = StoreRuntime(dataclasses.replace(deps(), rand=lambda: rand), cast(Any, CountingReconciler()))
-    assert runtime.idle_resync() == pytest.approx(share * IDLE_RESYNC_SECONDS)
+    assert runtime.idle_resync() == pytest.approx(share * runtime.deps.settings.idle_resync_seconds)
+
+
+def test_the_watched_copy_kopf_keeps_loses_status_and_field_owners_only() -> None:
+    from storefleet_operator.handlers.stores import slim_live_view
+
+    watched = {
+        **body(uid="u-1", managedFields=[{"manager": "kubectl"}], annotations={contract.ANNOTATION_REQUESTED_AT: "1"}),
+        "status": {"phase": "Ready", "conditions": [{"type": "Ready", "status": "True"}]},
+    }
+    event: Any = {"type": "MODIFIED", "object": watched}
+    slim_live_view(event)
+    assert "status" not in watched and "managedFields" not in watched["metadata"]
+    assert watched["spec"] == body()["spec"]
+    assert change_token(watched) == change_token(body(annotations={contract.ANNOTATION_REQUESTED_AT: "1"}))
+    slim_live_view({"type": "ERROR", "object": "not an object"})  # kopf's error events pass untouched
