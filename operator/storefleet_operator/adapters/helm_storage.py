@@ -55,7 +55,28 @@ def revision(secret: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _labelled(secret: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A revision from its record's labels alone (number and status), or None without a usable label."""
+    labels = (secret.get("metadata") or {}).get("labels") or {}
+    version, status = str(labels.get("version", "")), labels.get("status")
+    if not version.isdigit() or not status:
+        return None
+    return {"revision": int(version), "updated": None, "status": status, "chart": "", "app_version": "",
+            "description": ""}  # fmt: skip
+
+
 def history(secrets: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """``helm history`` of the release whose Secrets these are, oldest first."""
-    found = [revision(s) for s in secrets if s.get("type") == RELEASE_RECORD_TYPE]
+    """``helm history`` of the release whose Secrets these are, oldest first.
+
+    Only the newest record's body is decoded: what is decided from older revisions (the last one that
+    ran, a rollback target) needs their number and status, which helm also keeps in labels. Decoding
+    every kept revision (up to ``history_max``) was the largest cost of an idle store's re-look.
+    """
+    records = [s for s in secrets if s.get("type") == RELEASE_RECORD_TYPE]
+    labelled = [r for r in map(_labelled, records) if r is not None]
+    if len(labelled) < len(records) or not records:  # a record without helm's labels: decode them all
+        found = [revision(s) for s in records]
+    else:
+        newest = max(range(len(records)), key=lambda i: int(labelled[i]["revision"]))
+        found = [revision(records[i]) if i == newest else labelled[i] for i in range(len(records))]
     return sorted(found, key=lambda r: int(r["revision"]))

@@ -222,7 +222,8 @@ class StoreKube:
 
     async def release_history(self, namespace: str, release: str) -> list[dict[str, Any]]:
         """The release's revisions (oldest first) as ``helm history --output json`` prints them, read
-        from Helm's release Secrets; [] when there is no release (or no namespace)."""
+        from Helm's release Secrets; [] when there is no release (or no namespace). Older revisions
+        carry their number and status only (``helm_storage.history``)."""
         listed = await self._call(
             f"list the Helm records of {release} in {namespace}",
             "GET",

@@ -3,6 +3,10 @@ real ``helm history`` in tests/cluster/operator/test_release_history.py)."""
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
+
 import pytest
 
 from storefleet_operator.adapters import helm_storage
@@ -31,3 +35,33 @@ def test_other_secrets_are_ignored_and_revisions_come_oldest_first() -> None:
     other = {"type": "Opaque", "metadata": {"labels": {"owner": "helm", "name": "shop"}}, "data": {}}
     entries = helm_storage.history([record("10", "deployed", ""), other, record("9", "superseded", "")])
     assert [e["revision"] for e in entries] == [9, 10]
+
+
+def encoded(release: dict[str, object]) -> str:
+    return base64.b64encode(base64.b64encode(gzip.compress(json.dumps(release).encode()))).decode()
+
+
+def test_only_the_newest_record_is_decoded_the_older_ones_are_read_from_their_labels() -> None:
+    newest = {
+        "version": 3,
+        "info": {"status": "deployed", "description": "storefleet digest=ccc", "last_deployed": "2026-12-04T10:00:00Z"},
+        "chart": {"metadata": {"name": "ecommerce-store", "version": "0.4.0", "appVersion": "1"}},
+    }
+    # The older bodies would not even decode: they are never looked at.
+    entries = helm_storage.history([record("3", "deployed", encoded(newest)), record("1", "superseded", "%%"),
+                                    record("2", "failed", "%%")])  # fmt: skip
+    assert [(e["revision"], e["status"], e["description"]) for e in entries] == [
+        (1, "superseded", ""),
+        (2, "failed", ""),
+        (3, "deployed", "storefleet digest=ccc"),
+    ]
+    assert entries[-1]["chart"] == "ecommerce-store-0.4.0" and entries[-1]["updated"] == "2026-12-04T10:00:00Z"
+
+
+def test_records_without_helms_labels_are_all_decoded() -> None:
+    unlabelled = record("1", "deployed", encoded({"version": 1, "info": {"status": "superseded"}}))
+    unlabelled["metadata"] = {"labels": {"owner": "helm", "name": "shop"}}
+    newest = record("2", "deployed", encoded({"version": 2, "info": {"status": "deployed", "description": "d"}}))
+    entries = helm_storage.history([unlabelled, newest])
+    found = [(e["revision"], e["status"], e["description"]) for e in entries]
+    assert found == [(1, "superseded", ""), (2, "deployed", "d")]

@@ -1,0 +1,87 @@
+"""How the operator process connects: each replica joins kopf peering with its own priority (kopf pauses
+every operator that sees another of the same priority, so two replicas of the chart's Deployment with
+the default handled nothing; the chaos tier runs two replicas for real, tests/chaos/test_chaos_peering.py),
+and the API client refreshes its token on an interval rather than before every request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kubernetes import client, config
+
+from storefleet_operator.main import (
+    PEERING_PRIORITY_RANGE,
+    ThrottledTokenRefresh,
+    peering_priority,
+    throttle_token_refresh,
+)
+from storefleet_operator.settings import OperatorSettings
+
+pytestmark = pytest.mark.unit
+
+
+def test_replicas_started_with_the_same_settings_draw_different_priorities() -> None:
+    settings = OperatorSettings()
+    drawn = {peering_priority(settings) for _ in range(20)}
+    assert len(drawn) == 20
+    assert all(1 <= p <= PEERING_PRIORITY_RANGE for p in drawn)
+
+
+def test_a_configured_priority_is_used_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STOREFLEET_OPERATOR_PEERING_PRIORITY", "7")
+    assert peering_priority(OperatorSettings()) == 7
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_loaders_token_refresh_runs_once_per_interval_not_before_every_request(tmp_path: Path) -> None:
+    """The real kubeconfig loader's hook, which re-applies the configuration (and re-reads the proxy
+    environment) each time it runs and installs itself again."""
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:6443"}}],
+                "users": [{"name": "u", "user": {"token": "not-a-real-token"}}],
+                "contexts": [{"name": "x", "context": {"cluster": "c", "user": "u"}}],
+                "current-context": "x",
+            }
+        )
+    )
+    configuration = client.Configuration()
+    config.load_kube_config(config_file=str(kubeconfig), client_configuration=configuration)
+    clock = Clock()
+    throttle_token_refresh(configuration, every=10.0, clock=clock)
+    throttled = configuration.refresh_api_key_hook
+    assert isinstance(throttled, ThrottledTokenRefresh)
+    host_sets = 0
+    original_setattr = client.Configuration.__setattr__
+
+    def counting_setattr(self: client.Configuration, name: str, value: Any) -> None:
+        nonlocal host_sets
+        host_sets += name == "host"
+        original_setattr(self, name, value)
+
+    client.Configuration.__setattr__ = counting_setattr  # type: ignore[method-assign]
+    try:
+        for _ in range(50):  # what the client does before each of 50 requests
+            configuration.get_api_key_with_prefix("BearerToken")
+        assert host_sets == 1, "one refresh in the first 10 s"
+        clock.now = 10.5
+        configuration.get_api_key_with_prefix("BearerToken")
+        assert host_sets == 2
+    finally:
+        client.Configuration.__setattr__ = original_setattr  # type: ignore[method-assign]
+    assert configuration.refresh_api_key_hook is throttled, "the loader's hook re-installed itself under ours"
+    assert configuration.get_api_key_with_prefix("BearerToken") == "Bearer not-a-real-token"
