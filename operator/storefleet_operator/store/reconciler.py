@@ -45,6 +45,9 @@ class PassResult:
     status: StoreStatus
     gone: bool = False
     """The Store was deleted or replaced during the pass: its worker has nothing more to do."""
+    patch: Mapping[str, object] | None = None
+    """The status patch the pass ended with (``status.status_patch``), as written or found unchanged;
+    None when nothing was written (the Store was gone)."""
 
 
 NOTHING_OBSERVED: Final = obs.Raw(None, False, False, (), (), None)
@@ -166,6 +169,7 @@ class StoreReconciler:
         )
         before = status.steps
         gone: StoreGone | None = None
+        patch: Mapping[str, object] | None = None
         actions = [action]
         try:
             nxt = await action.run(p, deps)
@@ -188,7 +192,7 @@ class StoreReconciler:
             deps.telemetry.steps_finished(store.spec.engine, before, p.status.steps)
             if gone is None:  # also on cancellation: the pass's status and events always go out
                 deps.telemetry.phase(key, p.status.phase, store.spec.engine)
-                await self.write(store, p.status)
+                patch = await self.write(store, p.status)
                 request_id = st.correlation_id(store)
                 for event in p.events:
                     emit(st.with_correlation(event, request_id))
@@ -204,7 +208,7 @@ class StoreReconciler:
             log.info("store %s: %s; %s not started", key, gone.message, ran)
             return PassResult(action, nxt, p.status, gone=gone.retry_in is None)
         log.info("store %s: %s, next look in %s", key, ran, "idle" if nxt.idle else f"{nxt.delay:.1f} s")
-        return PassResult(action, nxt, p.status)
+        return PassResult(action, nxt, p.status, patch=patch)
 
     def _failed(self, p: Pass, failure: StepFailed) -> Next:
         settings = self.deps.settings
@@ -228,13 +232,14 @@ class StoreReconciler:
         log.warning("store %s: step %s failed (%s): %s", p.snapshot.key, failure.step, failure.reason, failure.message)
         return Next(recorded.delay, failure.message)
 
-    async def write(self, store: Store, status: StoreStatus) -> None:
-        """Write the status once per pass, and only when it differs from what this process last wrote."""
+    async def write(self, store: Store, status: StoreStatus) -> dict[str, object]:
+        """Write the status once per pass, and only when it differs from what this process last wrote.
+        Returns the patch (also when it was not sent: unchanged, or the write failed)."""
         patch = st.status_patch(status, store.metadata.generation)
         uid = store.metadata.uid or ""
         digest = _digest(patch)
         if uid and self._written.get(uid) == digest:
-            return
+            return patch
         try:
             await self.deps.kube.patch_store_status(
                 store.metadata.namespace, store.metadata.name, patch, uid=store.metadata.uid
@@ -243,6 +248,7 @@ class StoreReconciler:
                 self._written[uid] = digest
         except Exception as exc:  # the next pass writes the newer status anyway; never lose the pass
             log.warning("store %s/%s: cannot write status: %s", store.metadata.namespace, store.metadata.name, exc)
+        return patch
 
     # ---------- a Store that cannot be parsed ----------
     async def reject(self, body: Mapping[str, Any], message: str, emit: Emit) -> dict[str, object]:

@@ -186,7 +186,8 @@ class StoreRuntime:
             return status, Next(self.deps.settings.retry_max_delay_seconds, "unexpected error")
         if result.gone:
             return status, GONE
-        return status_patch(result.status, store.metadata.generation), result.next
+        patch = result.patch if result.patch is not None else status_patch(result.status, store.metadata.generation)
+        return patch, result.next
 
     def idle_resync(self) -> float:
         """Seconds until an idle store is looked at again: the idle_resync_seconds setting spread by +-10%,

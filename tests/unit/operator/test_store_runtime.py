@@ -109,6 +109,7 @@ async def test_a_queued_store_observes_nothing_and_an_unchanged_status_is_writte
     second = await reconciler.run_pass(again, emit=lambda _: None, deadline=100.0)
     assert type(second.action).__name__ == "Queue"
     assert len(kube.patches) == 1, "the same status is not written twice"
+    assert first.patch == second.patch == kube.patches[0], "each pass hands back the patch it ended with"
 
 
 def test_notice_wakes_a_sleeping_worker_only_when_its_token_changed() -> None:
