@@ -63,8 +63,8 @@ class ThrottledTokenRefresh:
 
     Both kubeconfig and in-cluster loading install a hook that the client calls before each request. It
     applies the whole loaded configuration again, and setting ``host`` reads the proxy variables from the
-    environment again: 18% of the idle operator's CPU (py-spy, GIL samples, 100 stores re-looked at the
-    rate of 1000). The hook itself re-reads an in-cluster token file once a minute, and ServiceAccount
+    environment again: 18% of the idle operator's Python time (py-spy, GIL samples, 100 stores re-looked
+    at the rate of 1000). The hook itself re-reads an in-cluster token file once a minute, and ServiceAccount
     tokens stay valid for an hour after the kubelet rotates them, so a few seconds late is harmless.
     """
 

@@ -152,7 +152,7 @@ class StoreRuntime:
                 log.warning("store %s: cannot read it, asking again: %s", key, exc)
                 if stopped():
                     return "{}"
-                await asyncio.sleep(self.deps.settings.retry_base_delay_seconds)
+                await asyncio.sleep(self.deps.settings.retry_max_delay_seconds / 2)  # as a failed look waits
                 continue
             # None: deleted since the watch showed it; the pass finds it gone before making anything.
             return json.dumps(dict((fresh or {}).get("status") or {}), separators=(",", ":"))
