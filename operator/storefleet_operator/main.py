@@ -14,6 +14,7 @@ import importlib
 import logging
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -66,22 +67,27 @@ class ThrottledTokenRefresh:
     environment again: 18% of the idle operator's Python time (py-spy, GIL samples, 100 stores re-looked
     at the rate of 1000). The hook itself re-reads an in-cluster token file once a minute, and ServiceAccount
     tokens stay valid for an hour after the kubelet rotates them, so a few seconds late is harmless.
+
+    The loader's hook runs against a spare configuration and only the token is copied over: the hook also
+    installs itself again on the configuration it is given, and doing that on the shared one would let a
+    request thread call it directly and replace this throttle for good.
     """
 
     def __init__(self, hook: Callable[[client.Configuration], None], every: float, clock: Callable[[], float]) -> None:
         self._hook, self._every, self._clock = hook, every, clock
         self._last: float | None = None
+        self._lock = threading.Lock()
 
     def __call__(self, configuration: client.Configuration) -> None:
-        now = self._clock()
-        if self._last is not None and now - self._last < self._every:
-            return
-        self._last = now
-        self._hook(configuration)
-        settable: Any = configuration  # the client's stubs type the hook as always None
-        if settable.refresh_api_key_hook is not self:  # the loaders' hook installs itself again
-            self._hook = settable.refresh_api_key_hook
-            settable.refresh_api_key_hook = self
+        with self._lock:
+            now = self._clock()
+            if self._last is not None and now - self._last < self._every:
+                return
+            self._last = now
+            spare: Any = client.Configuration()  # the client's stubs type the hook as always None
+            self._hook(spare)
+            self._hook = spare.refresh_api_key_hook or self._hook  # each run installs a new closure
+            configuration.api_key.update(spare.api_key)
 
 
 def throttle_token_refresh(

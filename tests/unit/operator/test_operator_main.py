@@ -75,13 +75,34 @@ def test_the_loaders_token_refresh_runs_once_per_interval_not_before_every_reque
 
     client.Configuration.__setattr__ = counting_setattr  # type: ignore[method-assign]
     try:
-        for _ in range(50):  # what the client does before each of 50 requests
+        configuration.get_api_key_with_prefix("BearerToken")
+        per_refresh = host_sets
+        assert per_refresh >= 1, "the loader's hook ran once"
+        for _ in range(49):  # what the client does before each of 49 more requests
             configuration.get_api_key_with_prefix("BearerToken")
-        assert host_sets == 1, "one refresh in the first 10 s"
+        assert host_sets == per_refresh, "no other refresh in the first 10 s"
         clock.now = 10.5
         configuration.get_api_key_with_prefix("BearerToken")
-        assert host_sets == 2
+        assert host_sets == 2 * per_refresh
     finally:
         client.Configuration.__setattr__ = original_setattr  # type: ignore[method-assign]
-    assert configuration.refresh_api_key_hook is throttled, "the loader's hook re-installed itself under ours"
+    assert configuration.refresh_api_key_hook is throttled, "the loader's hook never replaces the throttle"
     assert configuration.get_api_key_with_prefix("BearerToken") == "Bearer not-a-real-token"
+
+
+def test_a_refreshed_token_reaches_the_shared_configuration() -> None:
+    """The loader's hook runs on a spare configuration; the token it finds is what requests then carry."""
+    tokens = iter(["first", "second"])
+
+    def loader_hook(spare: client.Configuration) -> None:
+        spare.api_key["BearerToken"] = f"Bearer {next(tokens)}"
+        spare.refresh_api_key_hook = loader_hook  # as the loaders do  # type: ignore[assignment]
+
+    configuration = client.Configuration()
+    clock = Clock()
+    configuration.refresh_api_key_hook = loader_hook  # type: ignore[assignment]
+    throttle_token_refresh(configuration, every=10.0, clock=clock)
+    assert configuration.get_api_key_with_prefix("BearerToken") == "Bearer first"
+    assert configuration.get_api_key_with_prefix("BearerToken") == "Bearer first"
+    clock.now = 11.0
+    assert configuration.get_api_key_with_prefix("BearerToken") == "Bearer second"
