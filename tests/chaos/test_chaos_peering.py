@@ -10,6 +10,7 @@ Store was ever handled.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -23,7 +24,7 @@ from storefleet_operator import contract, naming
 pytestmark = pytest.mark.chaos
 
 PEERING_OBJECT = REPO_ROOT / "deploy" / "operator" / "peering-object.yaml"
-PAUSED = "Pausing operations in favour of"
+SETTLE_SECONDS = 10
 TAKEOVER_SECONDS = 180
 """kopf drops a peer that stopped answering after its lifetime (60 s), then the other resumes."""
 
@@ -48,7 +49,7 @@ def peering_lines(peer: OperatorProcess) -> list[str]:
             message = str(json.loads(line).get("message", ""))
         except ValueError:
             continue
-        if message.startswith(("Pausing", "Resuming")):
+        if message.startswith(("Pausing operations", "Pausing all operators", "Resuming operations")):
             messages.append(message)
     return messages
 
@@ -93,18 +94,31 @@ def test_one_of_two_replicas_handles_stores_and_the_other_takes_over_when_it_die
     chaos.cluster.kubectl("create", "-f", "-", input=suspended_store(namespace, first))
     wait_for(lambda: handled(chaos, namespace, first), "a replica to handle the first Store", timeout=60)
 
-    def standing_by() -> list[OperatorProcess]:
-        """Replicas whose last word on peering is that they pause in favour of another."""
-        return [peer for peer in replicas if (peering_lines(peer) or [""])[-1].startswith(PAUSED)]
+    def working() -> list[OperatorProcess]:
+        """Replicas whose last word on peering is that they resume. Every replica starts paused until its
+        first look at the peering; one that then sees a higher priority stays paused without a word."""
+        return [peer for peer in replicas if (peering_lines(peer) or [""])[-1].startswith("Resuming")]
 
+    def one_working_for_a_while() -> bool:
+        now_working = working()
+        if len(now_working) != 1:
+            return False
+        time.sleep(SETTLE_SECONDS)  # not the moment before the other one speaks
+        return working() == now_working
+
+    def peers_seen() -> int:
+        peering = chaos.kubectl_json("get", "clusterkopfpeering", "storefleet", "-o", "json")
+        return len(peering.get("status") or {})
+
+    wait_for(lambda: peers_seen() >= 2, "both replicas in the peering", timeout=60)
     try:
-        wait_for(lambda: len(standing_by()) == 1, "exactly one replica to stand by", timeout=90)
+        wait_for(one_working_for_a_while, "exactly one replica to work", timeout=120)
     except AssertionError:
         for peer in replicas:
             say(f"replica pid {peer.pid}: {peering_lines(peer)}")
         raise
-    idle = standing_by()[0]
-    active = next(peer for peer in replicas if peer is not idle)
+    [active] = working()
+    idle = next(peer for peer in replicas if peer is not active)
     say(f"active replica pid {active.pid}, standing by pid {idle.pid}; SIGKILL the active one")
     active.kill()
     chaos.cluster.kubectl("create", "-f", "-", input=suspended_store(namespace, second))
