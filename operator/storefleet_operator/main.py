@@ -183,7 +183,7 @@ def main() -> None:
         log_refkey="object",
     )
     install_log_context()
-    logging.getLogger("kopf.objects").addFilter(QuietHandlers(("notice_store_change",)))
+    logging.getLogger("kopf.objects").addFilter(QuietHandlers(("notice_store_change", "notice_drift")))
     # pyhelm3 logs every helm command line at INFO; values go on stdin so nothing secret is there,
     # but one line per helm call drowns the reconcile story.
     logging.getLogger("pyhelm3").setLevel(logging.WARNING)

@@ -22,6 +22,7 @@ from storefleet_operator import contract, naming
 from storefleet_operator.adapters.audit_store import AuditRecord
 from storefleet_operator.adapters.audit_writer import AuditWriter
 from storefleet_operator.observability import log_context
+from storefleet_operator.store.drift import drifted_store
 from storefleet_operator.store.runtime import StoreRuntime
 from storefleet_operator.store.status import Event
 
@@ -116,6 +117,22 @@ def slim_live_view(event: kopf.RawEvent) -> None:
     metadata = obj.get("metadata")
     if isinstance(metadata, dict):
         metadata.pop("managedFields", None)
+
+
+OWNED_BY_A_STORE: Final = {contract.LABEL_STORE: kopf.PRESENT, contract.LABEL_STORE_NAMESPACE: kopf.PRESENT}
+
+
+@kopf.on.event("v1", "namespaces", labels=OWNED_BY_A_STORE)
+@kopf.on.event("apps", "v1", "deployments", labels=OWNED_BY_A_STORE)
+@kopf.on.event("apps", "v1", "statefulsets", labels=OWNED_BY_A_STORE)
+async def notice_drift(memo: kopf.Memo, event: kopf.RawEvent, **_: Any) -> None:
+    """Wakes a resting store when its namespace or a workload changed under it (a hand-run ``kubectl
+    scale``, a deleted namespace, a crashing pod): drift is seen at once instead of polled for. kopf
+    keeps nothing of these objects between events (no daemon, no finalizer, no annotation)."""
+    key = drifted_store(event.get("type"), event.get("object") or {})
+    if key is not None:
+        runtime: StoreRuntime = memo.store_runtime
+        runtime.drifted(key)
 
 
 @kopf.on.delete(contract.GROUP, contract.VERSION, contract.STORES)

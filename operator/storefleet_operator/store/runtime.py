@@ -65,6 +65,8 @@ class StoreRuntime:
     """The change token each sleeping worker waits on; ``notice`` wakes it when the live Store differs."""
     _watched: dict[str, str] = field(default_factory=dict)
     """The uid of every Store the watch has shown and not yet shown deleted, by key (``watches``)."""
+    _resting: set[str] = field(default_factory=set)
+    """Workers asleep until their idle re-look: converged or stalled stores (``drifted`` wakes them)."""
 
     @classmethod
     def build(
@@ -107,6 +109,14 @@ class StoreRuntime:
             self._watched[key] = str(uid)
         token = self._sleeping.get(key)
         if token is not None and change_token(body) != token:
+            self.wake(key)
+
+    def drifted(self, key: str) -> None:
+        """Something the store runs changed under it (``store.drift`` read a watch event of its namespace
+        or a workload): a resting store looks again now rather than at its idle re-look. A worker in the
+        middle of provisioning is left alone: it looks again within seconds anyway, and its own install
+        and rollout cause these changes."""
+        if key in self._resting:
             self.wake(key)
 
     def watches(self, namespace: str, name: str, uid: str) -> bool:
@@ -208,6 +218,8 @@ class StoreRuntime:
         until = monotonic() + (self.idle_resync() if nxt.delay is None else nxt.delay)
         key = f"{live['metadata']['namespace']}/{live['metadata']['name']}"
         self._sleeping[key] = token
+        if nxt.delay is None:
+            self._resting.add(key)
         try:
             while not stopped() and change_token(live) == token:
                 remaining = until - monotonic()
@@ -221,6 +233,7 @@ class StoreRuntime:
                     return
         finally:
             self._sleeping.pop(key, None)
+            self._resting.discard(key)
 
     # ---------- deletion ----------
     async def delete(self, body: Mapping[str, Any], emit: Emit) -> Next:

@@ -15,7 +15,7 @@ from tests.unit.operator.storekit import MemoryKube, RecordingHelm, deps, store,
 from storefleet_operator import contract, naming
 from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.mark_ready import MarkReady
-from storefleet_operator.store.context import IDLE
+from storefleet_operator.store.context import IDLE, Next
 from storefleet_operator.store.reconciler import PassResult, StoreReconciler
 from storefleet_operator.store.runtime import StoreRuntime, _deletable, change_token
 from storefleet_operator.store.values import values_digest
@@ -198,14 +198,16 @@ async def test_a_chain_stops_at_the_pass_deadline() -> None:
 
 
 class CountingReconciler:
-    """Every pass converges at once: the worker should then sleep until something changes."""
+    """Every pass converges at once (or waits ``delay`` seconds): the worker should then sleep until
+    something changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float | None = None) -> None:
         self.passes = 0
+        self.delay = delay
 
     async def run_pass(self, store: Any, **_: Any) -> PassResult:
         self.passes += 1
-        return PassResult(MarkReady(), IDLE, store.status)
+        return PassResult(MarkReady(), IDLE if self.delay is None else Next(self.delay, "waiting"), store.status)
 
 
 class NoStoreReads:
@@ -227,6 +229,26 @@ async def test_a_wake_up_from_before_a_pass_does_not_cost_a_second_pass() -> Non
     runtime.wake(key)
     await asyncio.wait_for(worker, timeout=5)
     assert reconciler.passes == 1
+
+
+@pytest.mark.parametrize(("delay", "passes"), [pytest.param(None, 2, id="resting"), pytest.param(30.0, 1, id="busy")])
+async def test_drift_wakes_a_resting_store_and_leaves_a_busy_one_alone(delay: float | None, passes: int) -> None:
+    """A change under a converged store (its workload, its namespace) costs it one pass at once; a store
+    waiting between provisioning steps looks again on its own schedule, so its own rollout's changes
+    do not multiply its passes."""
+    reconciler = CountingReconciler(delay)
+    runtime = StoreRuntime(dataclasses.replace(deps(), kube=cast(Any, NoStoreReads())), cast(Any, reconciler))
+    key, stop = "tenant-alice/shop", asyncio.Event()
+    worker = asyncio.create_task(runtime.work(body(), stop.is_set, lambda _: None))
+    await asyncio.sleep(0.3)
+    assert reconciler.passes == 1 and key in runtime._sleeping
+    runtime.drifted(key)
+    runtime.drifted("tenant-alice/other")  # another store's drift wakes nobody here
+    await asyncio.sleep(0.3)
+    assert reconciler.passes == passes
+    stop.set()
+    runtime.wake(key)
+    await asyncio.wait_for(worker, timeout=5)
 
 
 @pytest.mark.parametrize(("rand", "share"), [(0.0, 0.9), (0.5, 1.0), (1.0, 1.1)])
