@@ -62,6 +62,7 @@ def burst(cluster: LocalCluster, operator: OperatorProcess, prefix: str, n: int)
         names = [f"{prefix}{i:04d}" for i in range(n)]
         components = cluster.component_pids()
         cpu_before, cluster_before = cpu_seconds(operator.pid), total_cpu_seconds(components)
+        each_before = {name: total_cpu_seconds({name: pid}) for name, pid in components.items()}
         requests_before = api_requests(api)
         started = datetime.now(UTC)
         items = store_manifests(namespace, names)
@@ -71,6 +72,8 @@ def burst(cluster: LocalCluster, operator: OperatorProcess, prefix: str, n: int)
         cpu = cpu_seconds(operator.pid) - cpu_before
         cluster_cpu = total_cpu_seconds(components) - cluster_before
         result = summary(list(ready.values()), max(ready.values()), peak_rss_kib(operator.pid), cpu, cluster_cpu)
+        for name, pid in components.items():  # which component a larger fleet makes work harder
+            result[f"component:{name}"] = (total_cpu_seconds({name: pid}) - each_before[name]) / n
         requests = api_requests(api) - requests_before
         result["api_requests_per_store"] = requests.total() / n
         report_requests(f"operator, burst of {n}", requests, n)
@@ -161,6 +164,11 @@ def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
         ("API requests per store", "api_requests_per_store"),
     ]:
         print(f"{label:30}{small[key]:>10.1f}{large[key]:>10.1f}{large[key] / small[key]:>8.2f}")
+        if key == "cluster_cpu_per_store":
+            for component in sorted(k for k in small if k.startswith("component:")):
+                before, after = small[component], large.get(component, 0.0)
+                ratio = f"{after / before:>8.2f}" if before else f"{'-':>8}"
+                print(f"{'... ' + component.split(':', 1)[1]:30}{before:>10.2f}{after:>10.2f}{ratio}")
     print(f"idle operator CPU (% of a core)  {100 * quiet['cpu_share']:.2f} ({100 * small_idle['cpu_share']:.2f} "
           f"with {SMALL} stores)")  # fmt: skip
     print(f"idle operator RSS (MiB)          {quiet['rss_mib']:.1f} ({small_idle['rss_mib']:.1f} with {SMALL} stores; "

@@ -26,6 +26,7 @@ from storefleet_operator import contract, naming
 from storefleet_operator.adapters.execs import KubernetesExecutor
 from storefleet_operator.adapters.helm import HelmFailed, StoreHelm
 from storefleet_operator.adapters.kube import KubeError, StoreKube
+from storefleet_operator.allocator import IdleTrim
 from storefleet_operator.models import InvalidResourceError, Store
 from storefleet_operator.observability import Metrics
 from storefleet_operator.settings import OperatorSettings
@@ -47,6 +48,8 @@ DELETE_BUDGET_SECONDS: Final = 120.0
 """One deletion handler call waits this long at most before handing back to kopf to retry."""
 LOCK_WAIT_SECONDS: Final = 60.0
 GONE: Final = Next(None, "the Store was deleted or replaced")
+TRIM_AFTER_QUIET_SECONDS: Final = 30.0
+"""Freed heap goes back to the system once no store has provisioned for this long (``allocator``)."""
 
 
 def change_token(body: Mapping[str, Any]) -> tuple[object, ...]:
@@ -73,8 +76,14 @@ class StoreRuntime:
         cls, settings: OperatorSettings, api: client.ApiClient, helm: HelmClient, metrics: Metrics
     ) -> StoreRuntime:
         telemetry = Telemetry(metrics)
+        trimmer = IdleTrim(TRIM_AFTER_QUIET_SECONDS)
+
+        def gate_changed(depth: int, in_flight: int) -> None:
+            telemetry.queue(depth, in_flight)
+            trimmer.busy(depth + in_flight > 0)
+
         gate = ProvisioningGate(
-            settings.max_concurrent_provisions, on_change=telemetry.queue, on_admit=telemetry.queue_waited
+            settings.max_concurrent_provisions, on_change=gate_changed, on_admit=telemetry.queue_waited
         )
         telemetry.queue(0, 0)
         deps = Deps(
