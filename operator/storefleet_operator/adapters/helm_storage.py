@@ -16,8 +16,12 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+import yaml
+
 RELEASE_RECORD_TYPE: Final = "helm.sh/release.v1"
 _GZIP_MAGIC: Final = b"\x1f\x8b\x08"
+WORKLOAD_KINDS: Final = ("Deployment", "StatefulSet")
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def release_selector(release: str) -> str:
@@ -52,7 +56,27 @@ def revision(secret: Mapping[str, Any]) -> dict[str, Any]:
         "chart": f"{chart['name']}-{chart['version']}" if chart.get("name") else "",
         "app_version": chart.get("appVersion", ""),
         "description": info.get("description", ""),
+        "workloads": rendered_workloads(release.get("manifest")),
     }
+
+
+def rendered_workloads(manifest: Any) -> list[str]:
+    """``Kind/name`` of each Deployment and StatefulSet the revision rendered, from its manifest; [] when
+    it cannot be read (then nothing counts as missing). Compared with what exists, it tells a workload
+    deleted by hand, which ``helm upgrade`` makes again."""
+    if not isinstance(manifest, str):
+        return []
+    try:
+        docs = list(yaml.load_all(manifest, Loader=_LOADER))  # a safe loader, in C where built
+    except yaml.YAMLError:
+        return []
+    found = []
+    for doc in docs:
+        if isinstance(doc, dict) and doc.get("kind") in WORKLOAD_KINDS:
+            name = (doc.get("metadata") or {}).get("name")
+            if isinstance(name, str) and name:
+                found.append(f"{doc['kind']}/{name}")
+    return sorted(found)
 
 
 def _labelled(secret: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -62,7 +86,7 @@ def _labelled(secret: Mapping[str, Any]) -> dict[str, Any] | None:
     if not version.isdigit() or not status:
         return None
     return {"revision": int(version), "updated": None, "status": status, "chart": "", "app_version": "",
-            "description": ""}  # fmt: skip
+            "description": "", "workloads": []}  # fmt: skip
 
 
 def history(secrets: list[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -69,8 +69,8 @@ def _next_provisioning_action(s: Snapshot) -> Action:
         return Unlock()
     if state in (ReleaseState.ABSENT,) or (state is ReleaseState.FAILED and s.release.last_deployed is None):
         return Install()
-    if state in (ReleaseState.OUT_OF_SYNC, ReleaseState.FAILED):
-        return Upgrade()
+    if state in (ReleaseState.OUT_OF_SYNC, ReleaseState.FAILED) or s.rollout.missing:
+        return Upgrade()  # a workload deleted by hand: helm upgrade makes what the release lacks again
     if not (s.rollout.ready and s.released):
         return WaitRollout()
     if not s.engine_configured:

@@ -87,6 +87,7 @@ def revisions(history: Sequence[Mapping[str, Any]]) -> list[Revision]:
             chart=str(h.get("chart", "")),
             updated=_parse_time(h.get("updated")),
             description=str(h.get("description") or ""),
+            workloads=tuple(str(w) for w in h.get("workloads") or ()),
         )
         for h in history
     ]
@@ -156,9 +157,11 @@ def workload_progress(obj: Mapping[str, Any]) -> WorkloadProgress:
     )
 
 
-def rollout_view(workloads: Sequence[Mapping[str, Any]]) -> RolloutView:
+def rollout_view(workloads: Sequence[Mapping[str, Any]], rendered: Sequence[str] = ()) -> RolloutView:
+    """The workloads that exist, and which of those the release ``rendered`` (``Kind/name``) do not."""
     progress = sorted((workload_progress(w) for w in workloads), key=lambda w: (w.kind, w.name))
-    return RolloutView(tuple(progress))
+    present = {f"{w.kind}/{w.name}" for w in progress}
+    return RolloutView(tuple(progress), tuple(sorted(set(rendered) - present)))
 
 
 def urls_from_ingress(ingress: Mapping[str, Any] | None, store: Store, port: int | None = None) -> Urls:
@@ -222,6 +225,8 @@ def observe(
     namespace = naming.store_namespace(store.metadata.namespace, store.metadata.name)
     generation = store.metadata.generation
     uninstall = st.get_step(store.status, st.STEP_UNINSTALL)
+    release = release_view(raw.history, desired, lock, now)
+    deployed = release.latest if release.latest is not None and release.latest.status == "deployed" else None
     return Snapshot(
         store=store,
         now=now,
@@ -229,8 +234,8 @@ def observe(
         namespace=namespace,
         namespace_state=namespace_state(raw.namespace, store, namespace_labels(store, security_level)),
         credentials_ready=raw.secret_present and raw.access_present,
-        release=release_view(raw.history, desired, lock, now),
-        rollout=rollout_view(raw.workloads),
+        release=release,
+        rollout=rollout_view(raw.workloads, deployed.workloads if deployed is not None else ()),
         urls=urls_from_ingress(raw.ingress, store, ingress_port),
         slot=slot,
         desired=desired,

@@ -51,6 +51,8 @@ class Revision:
     chart: str
     updated: datetime | None
     description: str
+    workloads: tuple[str, ...] = ()
+    """``Kind/name`` of the Deployments and StatefulSets this revision rendered (when its record was read)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class WorkloadProgress:
 @dataclass(frozen=True)
 class RolloutView:
     workloads: tuple[WorkloadProgress, ...]
+    missing: tuple[str, ...] = ()
+    """``Kind/name`` of workloads the deployed revision rendered that do not exist: deleted by hand."""
 
     @property
     def ready(self) -> bool:

@@ -1,7 +1,8 @@
 """Drift under a Ready store is seen at once, from watches of its namespace and workloads, not at the
 idle re-look (an hour by default): a Deployment scaled by hand past the store's quota takes the store
 out of Ready within seconds, and back once it is scaled down; a namespace label removed by hand is put
-back. The session operator runs with the default ``idle_resync_seconds``, so only a watch can do it.
+back; a Deployment deleted by hand is made again (a helm upgrade of the same values). The session
+operator runs with the default ``idle_resync_seconds``, so only a watch can do it.
 """
 
 from __future__ import annotations
@@ -86,3 +87,24 @@ def test_a_namespace_label_removed_by_hand_is_put_back(operator: OperatorProcess
     assert wanted == "restricted", "a Medusa store's namespace enforces the restricted Pod Security level"
     cluster.kubectl("label", "namespace", store_ns, f"{ENFORCE}-")
     wait_for(lambda: enforce() == wanted, "the operator to put the label back", timeout=NOTICED_WITHIN)
+
+
+def test_a_deployment_deleted_by_hand_is_made_again(operator: OperatorProcess, shop: tuple[str, str]) -> None:
+    cluster = operator.cluster
+    namespace, store_ns = shop
+    deployment = medusa_deployment(cluster, store_ns)
+    uid = cluster.kubectl("get", deployment, "-n", store_ns, "-o", "jsonpath={.metadata.uid}").stdout
+    cluster.kubectl("delete", deployment, "-n", store_ns, "--wait=true")
+
+    def made_again() -> bool:
+        found = cluster.kubectl("get", deployment, "-n", store_ns, "-o", "jsonpath={.metadata.uid}", check=False)
+        return found.returncode == 0 and found.stdout not in ("", uid)
+
+    wait_for(made_again, "the operator to make the deleted Deployment again", timeout=NOTICED_WITHIN + 40)
+    wait_ready(cluster, namespace, "shop", timeout=90)
+    listed = cluster.kubectl(
+        "get", "events", "-n", namespace, "--field-selector", "involvedObject.name=shop", "-o", "json"
+    )
+    said = [e.get("message", "") for e in json.loads(listed.stdout)["items"]]
+    why = f"what was deleted outside it: {deployment.replace('deployment.apps/', 'Deployment/')}"
+    assert any(why in m for m in said), said

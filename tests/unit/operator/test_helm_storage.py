@@ -65,3 +65,46 @@ def test_records_without_helms_labels_are_all_decoded() -> None:
     entries = helm_storage.history([unlabelled, newest])
     found = [(e["revision"], e["status"], e["description"]) for e in entries]
     assert found == [(1, "superseded", ""), (2, "deployed", "d")]
+
+
+MANIFEST = """---
+# Source: ecommerce-store/templates/wordpress.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop-wordpress
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: shop-mariadb
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: shop-wordpress
+"""
+
+
+def test_the_newest_record_names_the_workloads_its_manifest_rendered() -> None:
+    newest = {"version": 2, "info": {"status": "deployed"}, "manifest": MANIFEST}
+    entries = helm_storage.history([record("2", "deployed", encoded(newest)), record("1", "superseded", "%%")])
+    assert [e["workloads"] for e in entries] == [[], ["Deployment/shop-wordpress", "StatefulSet/shop-mariadb"]]
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [None, 42, "", "kind: Deployment\nmetadata: [unclosed", "--- just a string\n--- [1, 2]\n",
+     "kind: Deployment\nmetadata: {name: ''}\n---\nkind: StatefulSet\n"],
+    ids=["absent", "not-text", "empty", "not-yaml", "not-mappings", "nameless"],
+)  # fmt: skip
+def test_a_manifest_that_cannot_be_read_names_no_workload(manifest: object) -> None:
+    # Nothing rendered means nothing counts as missing: an unreadable record never triggers an upgrade.
+    assert helm_storage.rendered_workloads(manifest) == []
+
+
+def test_a_rendered_workload_that_does_not_exist_is_missing() -> None:
+    existing = [{"kind": "StatefulSet", "metadata": {"name": "shop-mariadb"}}]
+    view = observe.rollout_view(existing, ["Deployment/shop-wordpress", "StatefulSet/shop-mariadb"])
+    assert view.missing == ("Deployment/shop-wordpress",)
+    assert observe.rollout_view(existing, ["StatefulSet/shop-mariadb"]).missing == ()

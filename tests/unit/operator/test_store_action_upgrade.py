@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.unit.operator.storekit import converged, revision, store
+from tests.unit.operator.storekit import converged, ready_rollout, revision, store
 
 from storefleet_operator.store.actions import upgrade
-from storefleet_operator.store.snapshot import ReleaseState, ReleaseView
+from storefleet_operator.store.snapshot import ReleaseState, ReleaseView, RolloutView
 
 pytestmark = pytest.mark.unit
 
@@ -32,7 +32,15 @@ pytestmark = pytest.mark.unit
             " (its last revision failed)",
             id="failed-revision",
         ),
+        pytest.param(
+            store(status={"observedGeneration": 1}),
+            ReleaseView(ReleaseState.IN_SYNC, revision(), revision()),
+            " to make again what was deleted outside it: Deployment/shop-wordpress",
+            id="workload-deleted-by-hand",
+        ),
     ],
 )
 def test_why(s: object, view: ReleaseView, why: str) -> None:
-    assert upgrade.why(converged(s, release=view)) == why  # type: ignore[arg-type]
+    missing = ("Deployment/shop-wordpress",) if view.state is ReleaseState.IN_SYNC else ()
+    rollout = RolloutView(ready_rollout().workloads, missing=missing)
+    assert upgrade.why(converged(s, release=view, rollout=rollout)) == why  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 import pytest
-from tests.unit.operator.storekit import NAMESPACE, condition, converged, revision, slot, store
+from tests.unit.operator.storekit import NAMESPACE, condition, converged, ready_rollout, revision, slot, store
 
 from storefleet_operator.models import Reason
 from storefleet_operator.store import decide as d
@@ -61,6 +61,11 @@ STALLED = store(status={"conditions": [condition("Stalled", "True", Reason.ROLLO
             {"namespace_state": NamespaceState.LEFTOVER},
             d.ClearLeftover(),
             id="a-predecessors-namespace-is-cleared-before-ours-is-made",
+        ),
+        pytest.param(
+            {"rollout": RolloutView(ready_rollout().workloads, missing=("StatefulSet/shop-mariadb",))},
+            d.Upgrade(),
+            id="a-workload-deleted-by-hand-is-made-again-by-an-upgrade",
         ),
         pytest.param({"rollout": NOT_READY}, d.WaitRollout(), id="unready-workloads-are-waited-for"),
         pytest.param({"released": False}, d.WaitRollout(), id="new-revision-rollout-is-confirmed-first"),

@@ -1,5 +1,5 @@
-"""Upgrade: a new revision because the spec, the platform's values or the chart changed (or the last
-revision failed). Status says which generation it applies."""
+"""Upgrade: a new revision because the spec, the platform's values or the chart changed, the last
+revision failed, or a workload it rendered was deleted by hand (helm makes it again). Status says why."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def why(s: Snapshot) -> str:
     generation = s.store.metadata.generation
     if s.store.status.observed_generation not in (None, generation):
         return f" to apply generation {generation} of the spec"
+    if s.release.state is ReleaseState.IN_SYNC and s.rollout.missing:
+        return f" to make again what was deleted outside it: {', '.join(s.rollout.missing)}"
     return " (its values or chart changed)"
 
 
