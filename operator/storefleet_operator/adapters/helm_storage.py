@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -22,6 +24,9 @@ RELEASE_RECORD_TYPE: Final = "helm.sh/release.v1"
 _GZIP_MAGIC: Final = b"\x1f\x8b\x08"
 WORKLOAD_KINDS: Final = ("Deployment", "StatefulSet")
 _LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RENDERED_CACHE_SIZE: Final = 4096
+_rendered: OrderedDict[bytes, tuple[str, ...]] = OrderedDict()
+"""What each manifest rendered, by its SHA-1: parsing a store's 20 KB manifest took 6 ms, on every pass."""
 
 
 def release_selector(release: str) -> str:
@@ -63,9 +68,22 @@ def revision(secret: Mapping[str, Any]) -> dict[str, Any]:
 def rendered_workloads(manifest: Any) -> list[str]:
     """``Kind/name`` of each Deployment and StatefulSet the revision rendered, from its manifest; [] when
     it cannot be read (then nothing counts as missing). Compared with what exists, it tells a workload
-    deleted by hand, which ``helm upgrade`` makes again."""
+    deleted by hand, which ``helm upgrade`` makes again. A revision's manifest never changes, so what
+    it rendered is remembered (a few thousand manifests, about 200 bytes each)."""
     if not isinstance(manifest, str):
         return []
+    key = hashlib.sha1(manifest.encode(), usedforsecurity=False).digest()
+    found = _rendered.get(key)
+    if found is None:
+        found = _rendered[key] = tuple(_parse_workloads(manifest))
+        if len(_rendered) > _RENDERED_CACHE_SIZE:
+            _rendered.popitem(last=False)
+    else:
+        _rendered.move_to_end(key)
+    return list(found)
+
+
+def _parse_workloads(manifest: str) -> list[str]:
     try:
         docs = list(yaml.load_all(manifest, Loader=_LOADER))  # a safe loader, in C where built
     except yaml.YAMLError:

@@ -108,3 +108,12 @@ def test_a_rendered_workload_that_does_not_exist_is_missing() -> None:
     view = observe.rollout_view(existing, ["Deployment/shop-wordpress", "StatefulSet/shop-mariadb"])
     assert view.missing == ("Deployment/shop-wordpress",)
     assert observe.rollout_view(existing, ["StatefulSet/shop-mariadb"]).missing == ()
+
+
+def test_what_a_manifest_rendered_is_remembered_within_a_bound() -> None:
+    first = helm_storage.rendered_workloads(MANIFEST)
+    first.append("Deployment/changed-by-a-caller")
+    assert helm_storage.rendered_workloads(MANIFEST) == ["Deployment/shop-wordpress", "StatefulSet/shop-mariadb"]
+    for i in range(helm_storage._RENDERED_CACHE_SIZE + 10):
+        helm_storage.rendered_workloads(f"kind: Deployment\nmetadata: {{name: d{i}}}\n")
+    assert len(helm_storage._rendered) == helm_storage._RENDERED_CACHE_SIZE
