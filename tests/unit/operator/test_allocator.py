@@ -52,4 +52,6 @@ async def test_idle_trim_runs_once_after_a_quiet_period_and_work_defers_it(monke
 
 
 def test_outside_an_event_loop_nothing_is_scheduled() -> None:
-    allocator.IdleTrim(quiet_seconds=0.1).busy(False)  # the gate is also driven from synchronous tests
+    idle = allocator.IdleTrim(quiet_seconds=0.1)
+    idle.busy(False)  # the gate is also driven from synchronous tests
+    assert idle._timer is None

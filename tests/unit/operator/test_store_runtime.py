@@ -251,6 +251,44 @@ async def test_drift_wakes_a_resting_store_and_leaves_a_busy_one_alone(delay: fl
     await asyncio.wait_for(worker, timeout=5)
 
 
+async def test_the_heap_is_trimmed_once_the_provisioning_gate_has_been_empty_a_while(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The wiring ``StoreRuntime.build`` makes: gate changes tell the allocator's IdleTrim when work
+    starts and stops (the trim itself is tested in test_allocator.py)."""
+    from kubernetes import client
+    from pyhelm3 import Client as HelmClient
+
+    from storefleet_operator import allocator
+    from storefleet_operator.observability import Metrics
+    from storefleet_operator.store import runtime as runtime_module
+
+    trims: list[int] = []
+    monkeypatch.setattr(allocator, "trim", lambda: trims.append(1) or True)
+    monkeypatch.setattr(runtime_module, "TRIM_AFTER_QUIET_SECONDS", 0.5)
+    api = client.ApiClient()
+    try:
+        version_only = tmp_path / "helm"  # pyhelm3 asks helm its version when built; nothing else runs
+        version_only.write_text("#!/bin/sh\nprintf v3.22.0\n")
+        version_only.chmod(0o755)
+        helm = HelmClient(executable=str(version_only))
+        runtime = StoreRuntime.build(deps().settings, api, helm, Metrics())
+        gate = runtime.deps.gate
+        assert gate.acquire("tenant-alice/shop")
+        await asyncio.sleep(0.8)
+        assert trims == [], "no trim while a store provisions"
+        gate.release("tenant-alice/shop")
+        await asyncio.sleep(0.05)
+        assert gate.acquire("tenant-alice/other"), "work came back before the quiet period ended"
+        gate.release("tenant-alice/other")
+        await asyncio.sleep(0.05)
+        assert trims == []
+        await asyncio.sleep(1.0)
+        assert trims == [1]
+    finally:
+        api.close()
+
+
 @pytest.mark.parametrize(("rand", "share"), [(0.0, 0.9), (0.5, 1.0), (1.0, 1.1)])
 def test_idle_stores_look_again_spread_over_a_tenth_either_side(rand: float, share: float) -> None:
     runtime = StoreRuntime(dataclasses.replace(deps(), rand=lambda: rand), cast(Any, CountingReconciler()))
