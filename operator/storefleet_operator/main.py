@@ -14,11 +14,12 @@ import importlib
 import logging
 import os
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import kopf
 from kubernetes import client, config
@@ -27,6 +28,7 @@ from pyhelm3 import Client as HelmClient
 from storefleet_operator import contract
 from storefleet_operator.adapters.audit_store import AuditStore
 from storefleet_operator.adapters.audit_writer import AuditWriter
+from storefleet_operator.adapters.peering import PeeringIdentity
 from storefleet_operator.observability import Metrics, QuietHandlers, install_log_context
 from storefleet_operator.settings import OperatorSettings
 
@@ -49,6 +51,13 @@ def blocking_threads(settings: OperatorSettings) -> int:
     (6 threads on 2 cores), which queued reads behind running commands.
     """
     return 16 + 2 * settings.max_concurrent_provisions
+
+
+def peering_identity() -> str:
+    """This replica's name in the peering: its pod (``POD_ID``, as kopf reads it), else host and process,
+    with a random tail so a restarted process is a new peer."""
+    where = os.environ.get("POD_ID") or f"{socket.gethostname()}/{os.getpid()}"
+    return f"{where}/{secrets.token_hex(3)}"
 
 
 def peering_priority(settings: OperatorSettings) -> int:
@@ -190,11 +199,15 @@ def main() -> None:
     for module in HANDLER_MODULES:
         importlib.import_module(module)
     standalone = os.environ.get("STOREFLEET_OPERATOR_STANDALONE") == "1"
+    # The store work queue follows the peering itself (adapters.peering), so it must know this
+    # replica's identity and priority there: both are chosen here and handed to kopf.
+    peering = None if standalone else PeeringIdentity(PEERING_NAME, peering_identity(), peering_priority(settings))
     kopf.run(
         clusterwide=True,
         standalone=standalone,
-        peering_name=None if standalone else PEERING_NAME,
-        priority=None if standalone else peering_priority(settings),
+        peering_name=None if peering is None else peering.name,
+        priority=None if peering is None else peering.priority,
+        identity=None if peering is None else cast(Any, peering.identity),
         liveness_endpoint=f"http://0.0.0.0:{settings.liveness_port}/healthz",
-        memo=kopf.Memo(settings=settings, metrics=Metrics()),
+        memo=kopf.Memo(settings=settings, metrics=Metrics(), peering=peering),
     )

@@ -109,7 +109,7 @@ class ContextFilter(logging.Filter):
 
 class QuietHandlers(logging.Filter):
     """Drops kopf's "Handler ... succeeded" lines for handlers that run on every watch event (the
-    worker wake-up): one log line per status write of every store is noise, and at fleet scale, work."""
+    work-queue wake-up): one log line per status write of every store is noise, and at fleet scale, work."""
 
     def __init__(self, handlers: tuple[str, ...]) -> None:
         super().__init__()

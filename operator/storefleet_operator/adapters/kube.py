@@ -118,6 +118,12 @@ class StoreKube:
             missing_ok=True,
         )
 
+    async def read_cluster_peering(self, name: str) -> dict[str, Any] | None:
+        """kopf's ``ClusterKopfPeering`` object ``name``; None when it does not exist."""
+        return await self._call(
+            f"read the peering {name}", "GET", rest.path("kopf.dev/v1", "clusterkopfpeerings", name), missing_ok=True
+        )
+
     async def patch_store_status(
         self, namespace: str, name: str, status: Mapping[str, Any], uid: str | None = None
     ) -> None:

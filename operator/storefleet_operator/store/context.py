@@ -113,7 +113,7 @@ class Pass:
     deadline: float
     """Monotonic time by which a long action should hand back control (deletes must not wait long)."""
     stopping: Callable[[], bool] = lambda: False
-    """True when the store's worker has been asked to stop (deletion, operator shutdown)."""
+    """True when the store's pass has been asked to stop (deletion, standing by, operator shutdown)."""
     events: list[Event] = field(default_factory=list)
     confirm_wanted: Callable[[], Awaitable[None]] = _always_wanted
     """Re-read the Store and raise ``guard.StoreGone`` unless it may still have things made for it;

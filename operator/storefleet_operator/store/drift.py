@@ -21,7 +21,7 @@ def drifted_store(event_type: str | None, obj: Mapping[str, Any]) -> str | None:
     """The ``namespace/name`` key of the Store a changed or deleted object belongs to, or None.
 
     None for the initial listing (type None) and for additions: a store's own install makes those
-    while its worker is busy anyway. None for a workload that is modified but fully rolled out and
+    while it is busy anyway. None for a workload that is modified but fully rolled out and
     ready: the controller's routine status updates cannot change a converged store's state, and
     would otherwise cost it a pass each. Ownership comes from the labels the chart and the namespace
     carry (``contract.LABEL_STORE`` and ``LABEL_STORE_NAMESPACE``).

@@ -2,14 +2,13 @@
 
 In memory, in the one active operator (kopf peering makes the others stand by): after a restart the
 stores that still need work simply ask again. A store *holds* a slot from its first provisioning action
-until it is Ready, Stalled, deleted or its worker stops; the others wait in order and see their place
-in ``status.queue.position``. A waiter that stops asking (its worker was stopped) is dropped after
+until it is Ready, Stalled, deleted or its passes stop; the others wait in order and see their place
+in ``status.queue.position``. A waiter that stops asking (its passes were stopped) is dropped after
 ``stale_after`` seconds, so a vanished store can never block the queue.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,10 +39,11 @@ class ProvisioningGate:
     on_admit: Callable[[float], None] | None = None
     """Called with the seconds a store waited in the queue when it takes a slot (0 when it never had to
     wait), for metrics. Not called for work resumed after a restart: its wait was before the restart."""
+    on_turn: Callable[[str], None] | None = None
+    """Called with the key of a waiter whose turn may have come (a slot freed), so it asks again now."""
     _holders: set[str] = field(default_factory=set)
     _waiters: dict[str, float] = field(default_factory=dict)  # key -> last time it asked; insertion = order
     _queued_since: dict[str, float] = field(default_factory=dict)  # key -> when it joined the queue
-    _wakeups: dict[str, asyncio.Event] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.limit < 1:
@@ -92,18 +92,9 @@ class ProvisioningGate:
             self._queued_since.pop(key, None)
             self._changed()
             # Wake whoever is now first in line instead of letting them poll.
-            for waiter in list(self._waiters)[: max(0, self.limit - len(self._holders))]:
-                event = self._wakeups.get(waiter)
-                if event is not None:
-                    event.set()
-
-    def wakeup(self, key: str) -> asyncio.Event:
-        """An event set when a slot may have become free for ``key``; the caller clears it."""
-        return self._wakeups.setdefault(key, asyncio.Event())
-
-    def forget(self, key: str) -> None:
-        self.release(key)
-        self._wakeups.pop(key, None)
+            if self.on_turn is not None:
+                for waiter in list(self._waiters)[: max(0, self.limit - len(self._holders))]:
+                    self.on_turn(waiter)
 
     @property
     def in_flight(self) -> int:

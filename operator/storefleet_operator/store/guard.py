@@ -3,7 +3,7 @@
 A pass works from the Store as it was when the pass began. Between then and a side effect the Store
 may have been deleted (a tenant cancelling seconds after creating), replaced by a new one of the same
 name (a new uid), or it may not carry the operator's finalizer yet (made by kubectl: kopf adds it, and
-kopf starts the store's worker before it has). Making a namespace, a Secret or a Helm release in any of
+the work queue starts the store before it has). Making a namespace, a Secret or a Helm release in any of
 those cases leaves an orphan nobody will clean up, and one the tenant's store quota no longer counts.
 So every such action first re-reads the Store from the API server and proceeds only when it exists
 with the same uid, carries the finalizer and is not being deleted. Holding the per-store lock while it

@@ -4,7 +4,7 @@ A pass gathers what exists (through the adapters), builds a snapshot (pure ``obs
 (pure ``decide``) and runs it. An action that knows exactly what it changed says so (``decide_again``):
 the pass applies that to what it gathered and decides again, without reading (at most ``MAX_CHAINED``
 actions). Then — whatever happened, failure or cancellation included — it writes the status once and
-posts the pass's Events. It returns when the store should be looked at again; the worker loop in
+posts the pass's Events. It returns when the store should be looked at again; the work queue in
 ``runtime.py`` does the waiting.
 """
 
@@ -44,7 +44,7 @@ class PassResult:
     next: Next
     status: StoreStatus
     gone: bool = False
-    """The Store was deleted or replaced during the pass: its worker has nothing more to do."""
+    """The Store was deleted or replaced during the pass: the queue has nothing more to do for it."""
     patch: Mapping[str, object] | None = None
     """The status patch the pass ended with (``status.status_patch``), as written or found unchanged;
     None when nothing was written (the Store was gone)."""

@@ -82,14 +82,15 @@ def test_a_waiter_that_stops_asking_is_dropped() -> None:
 
 def test_release_wakes_the_next_in_line_and_metrics_follow() -> None:
     seen: list[tuple[int, int]] = []
-    gate = ProvisioningGate(1, on_change=lambda depth, flight: seen.append((depth, flight)))
+    woken: list[str] = []
+    gate = ProvisioningGate(1, on_change=lambda depth, flight: seen.append((depth, flight)), on_turn=woken.append)
     gate.acquire("a")
     gate.enqueue("b")
-    woken = gate.wakeup("b")
-    assert not woken.is_set()
+    gate.enqueue("c")
+    assert woken == []
     gate.release("a")
-    assert woken.is_set()
-    assert seen == [(0, 1), (1, 1), (1, 0)]
+    assert woken == ["b"], "only the next in line, whose turn it is"
+    assert seen == [(0, 1), (1, 1), (2, 1), (2, 0)]
 
 
 def test_the_wait_for_a_slot_is_reported_once_per_admission_from_joining_the_queue() -> None:

@@ -17,7 +17,7 @@ from storefleet_operator.store import status as st
 from storefleet_operator.store.actions.mark_ready import MarkReady
 from storefleet_operator.store.context import IDLE, Next
 from storefleet_operator.store.reconciler import PassResult, StoreReconciler
-from storefleet_operator.store.runtime import StoreRuntime, _deletable, change_token
+from storefleet_operator.store.runtime import StoreRuntime, _deletable, change_token, slim
 from storefleet_operator.store.values import values_digest
 
 pytestmark = pytest.mark.unit
@@ -40,7 +40,7 @@ def body(**metadata: Any) -> dict[str, Any]:
         pytest.param({**body(), "status": {"phase": "Ready"}}, False, id="our-own-status-write"),
     ],
 )
-def test_a_waiting_worker_wakes_for_what_needs_a_new_pass(after: dict[str, Any], wakes: bool) -> None:
+def test_a_parked_store_wakes_for_what_needs_a_new_pass(after: dict[str, Any], wakes: bool) -> None:
     assert (change_token(after) != change_token(body())) is wakes
 
 
@@ -112,19 +112,8 @@ async def test_a_queued_store_observes_nothing_and_an_unchanged_status_is_writte
     assert first.patch == second.patch == kube.patches[0], "each pass hands back the patch it ended with"
 
 
-def test_notice_wakes_a_sleeping_worker_only_when_its_token_changed() -> None:
-    runtime = StoreRuntime(deps(), StoreReconciler(deps()))
-    key = "tenant-alice/shop"
-    runtime._sleeping[key] = change_token(body())
-    wake = runtime.deps.gate.wakeup(key)
-    runtime.notice({**body(), "status": {"phase": "Queued"}})
-    assert not wake.is_set(), "our own status write wakes nobody"
-    runtime.notice(body(generation=2))
-    assert wake.is_set(), "a spec change wakes the worker at once"
-
-
-def test_the_runtime_knows_which_stores_the_watch_shows_by_uid() -> None:
-    runtime = StoreRuntime(deps(), StoreReconciler(deps()))
+async def test_the_runtime_knows_which_stores_the_watch_shows_by_uid() -> None:
+    runtime = queue_runtime(CountingReconciler())
     assert not runtime.watches("tenant-alice", "shop", "uid-1")
     runtime.notice(body(uid="uid-1"))
     assert runtime.watches("tenant-alice", "shop", "uid-1")
@@ -133,6 +122,7 @@ def test_the_runtime_knows_which_stores_the_watch_shows_by_uid() -> None:
     assert runtime.watches("tenant-alice", "shop", "uid-1")
     runtime.notice(body(uid="uid-1"), deleted=True)
     assert not runtime.watches("tenant-alice", "shop", "uid-1")
+    await runtime.close()
 
 
 class FreshStoreKube(MemoryKube):
@@ -210,45 +200,176 @@ class CountingReconciler:
         return PassResult(MarkReady(), IDLE if self.delay is None else Next(self.delay, "waiting"), store.status)
 
 
-class NoStoreReads:
-    async def read_store(self, namespace: str, name: str) -> None:
-        return None
+class CountingReads:
+    """What a store woken from rest reads: its Store, counted."""
+
+    def __init__(self, found: dict[str, Any] | None) -> None:
+        self.found = found
+        self.reads = 0
+
+    async def read_store(self, namespace: str, name: str) -> dict[str, Any] | None:
+        self.reads += 1
+        return self.found
+
+
+KEY = "tenant-alice/shop"
+
+
+def queue_runtime(reconciler: Any, reads: CountingReads | None = None, **settings: Any) -> StoreRuntime:
+    kube = reads if reads is not None else CountingReads({**body(uid="u-1"), "status": {"phase": "Ready"}})
+    return StoreRuntime(dataclasses.replace(deps(**settings), kube=cast(Any, kube)), cast(Any, reconciler))
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0.02)
+
+
+async def test_a_listed_store_passes_once_then_parks_and_its_own_status_writes_wake_nobody() -> None:
+    reconciler = CountingReconciler()
+    runtime = queue_runtime(reconciler)
+    runtime.notice(body(uid="u-1"))  # the listing at start
+    await settle()
+    assert reconciler.passes == 1 and runtime.counts == (0, 1, 0), "one pass, then parked"
+    runtime.notice({**body(uid="u-1"), "status": {"phase": "Ready"}})  # our own status write comes back
+    await settle()
+    assert reconciler.passes == 1
+    runtime.notice(body(uid="u-1", generation=2))
+    await settle()
+    assert reconciler.passes == 2, "a spec change is looked at at once"
+    await runtime.close()
+
+
+async def test_a_store_at_rest_keeps_only_its_token_and_reads_its_store_when_woken() -> None:
+    reads = CountingReads({**body(uid="u-1"), "status": {"phase": "Ready"}})
+    reconciler = CountingReconciler()
+    runtime = queue_runtime(reconciler, reads)
+    runtime.notice({**body(uid="u-1"), "status": {"phase": "Ready"}})
+    await settle()
+    parked = runtime._parked[KEY]
+    assert parked.resting and parked.live is None and parked.status is None
+    assert reads.reads == 0, "the watched object served the first pass"
+    runtime.drifted(KEY)
+    await settle()
+    assert reconciler.passes == 2 and reads.reads == 1, "woken from rest, it reads its Store once"
+    await runtime.close()
+
+
+async def test_a_store_between_provisioning_steps_keeps_its_object_and_wakes_without_a_read() -> None:
+    reads = CountingReads(None)
+    reconciler = CountingReconciler(delay=30.0)
+    runtime = queue_runtime(reconciler, reads)
+    runtime.notice(body(uid="u-1"))
+    await settle()
+    parked = runtime._parked[KEY]
+    assert not parked.resting and parked.live is not None and parked.status is not None
+    assert "managedFields" not in parked.live["metadata"] and "status" not in parked.live
+    runtime.drifted(KEY)  # its own rollout's changes: left alone
+    await settle()
+    assert reconciler.passes == 1
+    runtime.wake(KEY)  # the gate: a slot is free
+    await settle()
+    assert reconciler.passes == 2 and reads.reads == 0
+    await runtime.close()
 
 
 async def test_a_wake_up_from_before_a_pass_does_not_cost_a_second_pass() -> None:
     """The gate wakes waiters when a slot frees; a store that was already provisioning by then must not
     answer that wake-up with an extra pass once it is Ready (it did, for 60% of a 1000-store burst)."""
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    class SlowStart(CountingReconciler):
+        async def run_pass(self, store: Any, **kwargs: Any) -> PassResult:
+            entered.set()
+            await release.wait()
+            return await super().run_pass(store, **kwargs)
+
+    reconciler = SlowStart()
+    runtime = queue_runtime(reconciler)
+    runtime.notice(body(uid="u-1"))
+    await entered.wait()
+    runtime.wake(KEY)  # during the pass: it counts
+    release.set()
+    await settle()
+    assert reconciler.passes == 2, "a wake-up during a pass is answered by one more pass"
+    assert runtime.counts == (0, 1, 0)
+    await runtime.close()
+
+
+async def test_a_store_being_deleted_is_left_to_the_deletion_handler_and_a_deleted_one_forgotten() -> None:
+    reconciler = CountingReconciler(delay=30.0)
+    runtime = queue_runtime(reconciler)
+    assert runtime.deps.gate.acquire(KEY)
+    runtime.notice(body(uid="u-1"))
+    await settle()
+    runtime.notice(body(uid="u-1", deletionTimestamp="2026-05-01T12:00:00Z"))
+    await settle()
+    assert reconciler.passes == 1 and runtime.counts == (0, 0, 0)
+    assert runtime.deps.gate.in_flight == 0, "its provisioning slot is free for the next store"
+    runtime.notice(body(uid="u-1"), deleted=True)
+    assert not runtime.watches("tenant-alice", "shop", "u-1")
+    await runtime.close()
+
+
+async def test_a_standing_by_replica_holds_due_stores_and_starts_them_when_it_may_work() -> None:
     reconciler = CountingReconciler()
-    runtime = StoreRuntime(dataclasses.replace(deps(), kube=cast(Any, NoStoreReads())), cast(Any, reconciler))
-    key, stop = "tenant-alice/shop", asyncio.Event()
-    runtime.deps.gate.wakeup(key).set()  # set while the store was busy, before its pass
-    worker = asyncio.create_task(runtime.work(body(), stop.is_set, lambda _: None))
-    await asyncio.sleep(0.3)
-    assert reconciler.passes == 1 and key in runtime._sleeping, "one pass, then asleep"
-    stop.set()
-    runtime.wake(key)
-    await asyncio.wait_for(worker, timeout=5)
-    assert reconciler.passes == 1
+    runtime = queue_runtime(reconciler)
+    runtime.deps = dataclasses.replace(runtime.deps, rand=lambda: 0.0)  # no spread when resuming
+    runtime.set_active(False)
+    runtime.notice(body(uid="u-1"))
+    await settle()
+    assert reconciler.passes == 0 and runtime.counts == (0, 0, 1), "held, not run"
+    runtime.set_active(True)
+    await settle()
+    assert reconciler.passes == 1 and runtime.counts == (0, 1, 0)
+    await runtime.close()
 
 
-@pytest.mark.parametrize(("delay", "passes"), [pytest.param(None, 2, id="resting"), pytest.param(30.0, 1, id="busy")])
-async def test_drift_wakes_a_resting_store_and_leaves_a_busy_one_alone(delay: float | None, passes: int) -> None:
-    """A change under a converged store (its workload, its namespace) costs it one pass at once; a store
-    waiting between provisioning steps looks again on its own schedule, so its own rollout's changes
-    do not multiply its passes."""
-    reconciler = CountingReconciler(delay)
-    runtime = StoreRuntime(dataclasses.replace(deps(), kube=cast(Any, NoStoreReads())), cast(Any, reconciler))
-    key, stop = "tenant-alice/shop", asyncio.Event()
-    worker = asyncio.create_task(runtime.work(body(), stop.is_set, lambda _: None))
-    await asyncio.sleep(0.3)
-    assert reconciler.passes == 1 and key in runtime._sleeping
-    runtime.drifted(key)
-    runtime.drifted("tenant-alice/other")  # another store's drift wakes nobody here
-    await asyncio.sleep(0.3)
-    assert reconciler.passes == passes
-    stop.set()
-    runtime.wake(key)
-    await asyncio.wait_for(worker, timeout=5)
+async def test_a_pass_stops_at_its_next_step_when_the_replica_stands_by() -> None:
+    seen: list[bool] = []
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    class Watching(CountingReconciler):
+        async def run_pass(self, store: Any, *, stopping: Any, **kwargs: Any) -> PassResult:
+            entered.set()
+            await release.wait()
+            seen.append(stopping())
+            return await super().run_pass(store, **kwargs)
+
+    runtime = queue_runtime(Watching())
+    runtime.notice(body(uid="u-1"))
+    await entered.wait()
+    runtime.set_active(False)
+    release.set()
+    await settle()
+    assert seen == [True] and runtime.counts == (0, 0, 1)
+    await runtime.close()
+
+
+async def test_closing_cancels_what_is_parked_and_starts_nothing() -> None:
+    reconciler = CountingReconciler(delay=0.05)
+    runtime = queue_runtime(reconciler)
+    runtime.notice(body(uid="u-1"))
+    await settle()
+    await runtime.close()
+    passes = reconciler.passes
+    runtime.notice(body(uid="u-1", generation=3))
+    await asyncio.sleep(0.2)
+    assert reconciler.passes == passes and runtime.counts == (0, 0, 0)
+
+
+async def test_an_unexpected_error_between_passes_parks_the_store_to_look_again() -> None:
+    def failing_emitter(_: Any) -> Any:
+        raise RuntimeError("a bug of ours")
+
+    reconciler = CountingReconciler()
+    runtime = queue_runtime(reconciler)
+    runtime.emitter = failing_emitter
+    runtime.notice(body(uid="u-1"))
+    await settle()
+    parked = runtime._parked[KEY]
+    assert not parked.resting, "parked for a retry, not forgotten"
+    await runtime.close()
 
 
 async def test_the_heap_is_trimmed_once_the_provisioning_gate_has_been_empty_a_while(
@@ -295,16 +416,12 @@ def test_idle_stores_look_again_spread_over_a_tenth_either_side(rand: float, sha
     assert runtime.idle_resync() == pytest.approx(share * runtime.deps.settings.idle_resync_seconds)
 
 
-def test_the_watched_copy_kopf_keeps_loses_status_and_field_owners_only() -> None:
-    from storefleet_operator.handlers.stores import slim_live_view
-
+def test_what_a_busy_store_keeps_of_its_object_loses_status_and_field_owners_only() -> None:
     watched = {
         **body(uid="u-1", managedFields=[{"manager": "kubectl"}], annotations={contract.ANNOTATION_REQUESTED_AT: "1"}),
         "status": {"phase": "Ready", "conditions": [{"type": "Ready", "status": "True"}]},
     }
-    event: Any = {"type": "MODIFIED", "object": watched}
-    slim_live_view(event)
-    assert "status" not in watched and "managedFields" not in watched["metadata"]
-    assert watched["spec"] == body()["spec"]
-    assert change_token(watched) == change_token(body(annotations={contract.ANNOTATION_REQUESTED_AT: "1"}))
-    slim_live_view({"type": "ERROR", "object": "not an object"})  # kopf's error events pass untouched
+    kept = slim(watched)
+    assert "status" not in kept and "managedFields" not in kept["metadata"]
+    assert kept["spec"] == body()["spec"] and "managedFields" in watched["metadata"], "a copy: the event is intact"
+    assert change_token(kept) == change_token(body(annotations={contract.ANNOTATION_REQUESTED_AT: "1"}))

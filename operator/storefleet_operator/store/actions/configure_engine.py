@@ -5,7 +5,7 @@ Finished steps are recorded in ``status.setup.completedSteps`` and written at mo
 near where it stopped; progress of every step shows in ``status.steps``.
 The runner retries each command with backoff; a step that still fails fails the store (Stalled), and
 READY never lies about a store whose setup did not finish (predecessor bug B7). A pass hands back control
-after its deadline or when the store's worker is asked to stop, between steps, never inside one.
+after its deadline or when the store's pass is asked to stop, between steps, never inside one.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ class Finish(Action):
         if st.get_step(p.status, st.STEP_DELETE_NAMESPACE) is not None:
             p.status = st.succeed_step(p.status, st.STEP_DELETE_NAMESPACE, f"Namespace {namespace} is gone", now)
         message = f"Store deleted: release {p.store.metadata.name} and namespace {namespace} are gone"
-        deps.gate.forget(p.snapshot.key)
+        deps.gate.release(p.snapshot.key)
         deps.telemetry.forget(p.snapshot.key)
         p.emit(st.normal(Reason.DELETING, message))
         return IDLE
