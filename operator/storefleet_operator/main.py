@@ -166,6 +166,9 @@ async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, *
 
 @kopf.on.cleanup()
 async def close_clients(memo: kopf.Memo, **_: Any) -> None:
+    runtime = getattr(memo, "store_runtime", None)
+    if runtime is not None:
+        await runtime.close()  # running passes end (or are cancelled) before their clients close
     api = getattr(memo, "api", None)
     if api is not None:
         api.close()

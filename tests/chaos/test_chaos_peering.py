@@ -54,6 +54,19 @@ def peering_lines(peer: OperatorProcess) -> list[str]:
     return messages
 
 
+def queue_lines(peer: OperatorProcess) -> list[str]:
+    """What the store work queue's peering follower said, in order (``adapters.peering``)."""
+    messages = []
+    for line in peer.logs().splitlines():
+        try:
+            message = str(json.loads(line).get("message", ""))
+        except ValueError:
+            continue
+        if message.startswith("peering ") and message.endswith(" this replica to work"):
+            messages.append(message)
+    return messages
+
+
 def exists(chaos: ChaosPlatform, namespace: str, name: str) -> bool:
     return f"{namespace}/{name}" in chaos.stores()
 
@@ -119,6 +132,9 @@ def test_one_of_two_replicas_handles_stores_and_the_other_takes_over_when_it_die
         raise
     [active] = working()
     idle = next(peer for peer in replicas if peer is not active)
+    # The work queue follows the same peering: it may work in the active replica only.
+    assert queue_lines(active)[-1:] == ["peering allows this replica to work"], queue_lines(active)
+    assert queue_lines(idle)[-1:] == ["peering does not allow this replica to work"], queue_lines(idle)
     say(f"active replica pid {active.pid}, standing by pid {idle.pid}; SIGKILL the active one")
     active.kill()
     chaos.cluster.kubectl("create", "-f", "-", input=suspended_store(namespace, second))
@@ -128,6 +144,7 @@ def test_one_of_two_replicas_handles_stores_and_the_other_takes_over_when_it_die
         timeout=TAKEOVER_SECONDS,
     )
     assert idle.alive()
+    assert queue_lines(idle)[-1:] == ["peering allows this replica to work"], queue_lines(idle)
     for name in (first, second):
         chaos.kubectl_store("delete", namespace, name)
     wait_for(lambda: not any(exists(chaos, namespace, n) for n in (first, second)), "both Stores deleted", timeout=60)

@@ -55,13 +55,11 @@ async def build_store_runtime(memo: kopf.Memo, **_: Any) -> None:
 
 
 @kopf.on.cleanup()
-async def stop_store_runtime(memo: kopf.Memo, **_: Any) -> None:
+async def stop_peering_follower(memo: kopf.Memo, **_: Any) -> None:
+    # The runtime itself is closed by main.close_clients, before the clients its passes use.
     follower: asyncio.Task[None] | None = getattr(memo, "peering_follower", None)
     if follower is not None:
         follower.cancel()
-    runtime: StoreRuntime | None = getattr(memo, "store_runtime", None)
-    if runtime is not None:
-        await runtime.close()
 
 
 def _poster(body: Mapping[str, Any], memo: kopf.Memo) -> Any:

@@ -15,6 +15,7 @@ from kubernetes import client, config
 from storefleet_operator.main import (
     PEERING_PRIORITY_RANGE,
     ThrottledTokenRefresh,
+    peering_identity,
     peering_priority,
     throttle_token_refresh,
 )
@@ -33,6 +34,13 @@ def test_replicas_started_with_the_same_settings_draw_different_priorities() -> 
 def test_a_configured_priority_is_used_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STOREFLEET_OPERATOR_PEERING_PRIORITY", "7")
     assert peering_priority(OperatorSettings()) == 7
+
+
+def test_each_start_joins_the_peering_as_a_new_peer_named_after_its_pod(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POD_ID", "storefleet-operator-7d9f-abcde")
+    first, second = peering_identity(), peering_identity()
+    assert first != second, "a restarted process must not inherit its predecessor's entry"
+    assert first.startswith("storefleet-operator-7d9f-abcde/")
 
 
 class Clock:
