@@ -298,8 +298,13 @@ class StoreRuntime:
     def _cancel_later(self, key: str) -> None:
         running = self._running.get(key)
         if running is not None and running.task is not None:
-            task = running.task
-            asyncio.get_running_loop().call_later(STOP_GRACE_SECONDS, task.cancel)
+            asyncio.get_running_loop().call_later(STOP_GRACE_SECONDS, self._cancel_if_stopping, key, running.task)
+
+    def _cancel_if_stopping(self, key: str, task: asyncio.Task[None]) -> None:
+        """Cancel a pass still running after the grace period, unless what stopped it is over (a short
+        stand-by): then it goes on."""
+        if not task.done() and self._stopping(key):
+            task.cancel()
 
     def _unpark(self, key: str) -> _Parked | None:
         parked = self._parked.pop(key, None)
@@ -363,6 +368,10 @@ class StoreRuntime:
                 return
             if not self._active and not self._closing and key in self._watched:
                 self._held.add(key)
+        except asyncio.CancelledError:
+            if not self._closing and key in self._watched and not change_token(running.live or {})[2]:
+                self._held.add(key)  # cancelled standing by: held like a store that stopped in time
+            raise
         except Exception:
             # A bug of ours must not leave the store neither running nor parked, looked at by nobody.
             log.exception("store %s: unexpected error between passes; looking again later", key)
@@ -375,6 +384,9 @@ class StoreRuntime:
                 del self._running[key]
             if not parked:
                 self.deps.gate.release(key)
+            if key in self._held and self._active and not self._closing:
+                # The stand-by that stopped it is over already: no wait for a listing that may not come.
+                asyncio.get_running_loop().call_soon(self._resume, key)
 
     async def _look_up(self, key: str) -> dict[str, Any] | None:
         """The Store from the API, for a store woken from rest (nothing of it was kept); None when it is

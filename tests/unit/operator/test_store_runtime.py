@@ -346,6 +346,43 @@ async def test_a_pass_stops_at_its_next_step_when_the_replica_stands_by() -> Non
     await runtime.close()
 
 
+@pytest.mark.parametrize("back_in_time", [True, False], ids=["stand-by-over-in-time", "still-standing-by"])
+async def test_a_pass_past_its_grace_is_cancelled_only_while_still_standing_by(
+    monkeypatch: pytest.MonkeyPatch, back_in_time: bool
+) -> None:
+    from storefleet_operator.store import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "STOP_GRACE_SECONDS", 0.1)
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    class Long(CountingReconciler):
+        async def run_pass(self, store: Any, **kwargs: Any) -> PassResult:
+            if self.passes == 0:
+                entered.set()
+                await release.wait()  # a long engine setup step that does not look at stopping()
+            return await super().run_pass(store, **kwargs)
+
+    reconciler = Long()
+    runtime = queue_runtime(reconciler)
+    runtime.deps = dataclasses.replace(runtime.deps, rand=lambda: 0.0)
+    runtime.notice(body(uid="u-1"))
+    await entered.wait()
+    runtime.set_active(False)
+    if back_in_time:
+        runtime.set_active(True)
+    await asyncio.sleep(0.3)  # past the grace period
+    release.set()
+    await settle()
+    if back_in_time:
+        assert reconciler.passes == 1 and runtime.counts == (0, 1, 0), "not cancelled: it finished and parked"
+    else:
+        assert reconciler.passes == 0 and runtime.counts == (0, 0, 1), "cancelled and held"
+        runtime.set_active(True)
+        await settle()
+        assert reconciler.passes == 1 and runtime.counts == (0, 1, 0), "started again when it may work"
+    await runtime.close()
+
+
 async def test_closing_cancels_what_is_parked_and_starts_nothing() -> None:
     reconciler = CountingReconciler(delay=0.05)
     runtime = queue_runtime(reconciler)
