@@ -15,7 +15,7 @@ class TenantOut(BaseModel):
     store_limit: int
     namespace: str = Field(description="The namespace the tenant's stores live in")
     ready: str | None = Field(default=None, description="The Ready condition (True/False/Unknown) the operator reports")
-    store_count: int | None = Field(default=None, description="Stores in the tenant namespace, as the operator counts")
+    store_count: int | None = Field(default=None, description="Stores in the tenant namespace now")
     created_at: datetime | None
 
 

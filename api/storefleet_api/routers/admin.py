@@ -34,6 +34,9 @@ async def list_tenants(
     continue_token: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> TenantPage:
     tenants, next_token = await services.tenants.list(limit=limit, continue_token=continue_token)
+    # The gateway's own count is current at once (its store cache is watch-fed and holds its own
+    # writes); the operator's status.storeCount is refreshed every 30 s, and is the fallback.
+    counts = services.stores.counts()
     return TenantPage(
         items=[
             TenantOut(
@@ -44,7 +47,11 @@ async def list_tenants(
                 store_limit=tenant.spec.store_limit,
                 namespace=tenant.namespace,
                 ready=ready_status(tenant),
-                store_count=tenant.status.store_count,
+                store_count=(
+                    counts.get(tenant.namespace, 0)
+                    if counts is not None and tenant.namespace
+                    else tenant.status.store_count
+                ),
                 created_at=tenant.metadata.creation_timestamp,
             )
             for tenant in tenants

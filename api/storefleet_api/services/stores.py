@@ -194,6 +194,10 @@ class StoreService:
                 return found, _encode_token(store) if more else None
         return found, None
 
+    def counts(self) -> dict[str, int] | None:
+        """Stores per namespace from the watch-fed cache, or None until it has synced."""
+        return self.cache.counts() if self.cache.synced else None
+
     async def events(self, scope: StoreScope, store_id: str) -> tuple[Store, list[EventRecord]]:
         """The store and its Events, both read as the caller (a tenant may read Events in its namespace)."""
         store = await self.get(scope, store_id)

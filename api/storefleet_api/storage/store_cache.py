@@ -54,6 +54,10 @@ class StoreCache:
         """The namespace's Stores (every namespace's when None), in the API's order: namespace, name."""
         return self._cache.values(namespace)
 
+    def counts(self) -> dict[str, int]:
+        """Stores per namespace."""
+        return self._cache.counts()
+
     def remember(self, store: Store) -> Store:
         """What a write of ours returned: read back at once, before the watch brings it."""
         meta = store.metadata

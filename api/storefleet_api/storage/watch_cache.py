@@ -16,6 +16,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -72,6 +73,11 @@ class WatchCache(Generic[T]):
         with self._lock:
             items = sorted(self._entries.items())
         return [e.value for (ns, _), e in items if namespace is None or ns == namespace]
+
+    def counts(self) -> dict[str, int]:
+        """How many objects each namespace holds."""
+        with self._lock:
+            return dict(Counter(ns for ns, _ in self._entries))
 
     # ---------- writes of our own process ----------
     def put(self, namespace: str, name: str, value: T, version: str) -> None:

@@ -836,7 +836,7 @@ export interface components {
             ready?: string | null;
             /**
              * Store Count
-             * @description Stores in the tenant namespace, as the operator counts
+             * @description Stores in the tenant namespace now
              */
             store_count?: number | null;
             /** Store Limit */
