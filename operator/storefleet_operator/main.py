@@ -168,7 +168,7 @@ async def configure_operator(settings: kopf.OperatorSettings, memo: kopf.Memo, *
 async def close_clients(memo: kopf.Memo, **_: Any) -> None:
     runtime = getattr(memo, "store_runtime", None)
     if runtime is not None:
-        await runtime.close()  # running passes end (or are cancelled) before their clients close
+        await runtime.queue.close()  # running passes end (or are cancelled) before their clients close
     api = getattr(memo, "api", None)
     if api is not None:
         api.close()

@@ -41,30 +41,26 @@ def suspended_store(namespace: str, name: str) -> str:
     )
 
 
-def peering_lines(peer: OperatorProcess) -> list[str]:
-    """What kopf logged about pausing and resuming, in order."""
+def log_messages(peer: OperatorProcess) -> list[str]:
+    """The messages of a replica's JSON log lines, in order (other lines skipped)."""
     messages = []
     for line in peer.logs().splitlines():
         try:
-            message = str(json.loads(line).get("message", ""))
+            messages.append(str(json.loads(line).get("message", "")))
         except ValueError:
             continue
-        if message.startswith(("Pausing operations", "Pausing all operators", "Resuming operations")):
-            messages.append(message)
     return messages
+
+
+def peering_lines(peer: OperatorProcess) -> list[str]:
+    """What kopf logged about pausing and resuming, in order."""
+    pausing = ("Pausing operations", "Pausing all operators", "Resuming operations")
+    return [m for m in log_messages(peer) if m.startswith(pausing)]
 
 
 def queue_lines(peer: OperatorProcess) -> list[str]:
     """What the store work queue's peering follower said, in order (``adapters.peering``)."""
-    messages = []
-    for line in peer.logs().splitlines():
-        try:
-            message = str(json.loads(line).get("message", ""))
-        except ValueError:
-            continue
-        if message.startswith("peering ") and message.endswith(" this replica to work"):
-            messages.append(message)
-    return messages
+    return [m for m in log_messages(peer) if m.startswith("peering ") and m.endswith(" this replica to work")]
 
 
 def exists(chaos: ChaosPlatform, namespace: str, name: str) -> bool:

@@ -2,7 +2,7 @@
 
 kopf pauses a replica while its peering object (a ``ClusterKopfPeering``) lists another live peer of a
 higher or the same priority: it stops the replica's watches and daemons, and shows that toggle to no
-one else. The store work queue (``store.runtime``) runs no kopf daemon that kopf could stop, so it
+one else. The store work queue (``store.queue``) runs no kopf daemon that kopf could stop, so it
 follows the same object. Each replica keeps its own entry there (kopf's keepalive), ``status:
 {<identity>: {priority, lifetime, lastseen}}``; a peer is live until ``lastseen + lifetime``, and one
 that exits writes ``lifetime: 0``. A replica whose entry is not there yet has not joined and stands

@@ -18,7 +18,7 @@ from storefleet_operator.store.runtime import StoreRuntime
 async def start_orphan_sweep(memo: kopf.Memo, **_: Any) -> None:
     # Registered after handlers.stores' startup handler (HANDLER_MODULES order), which built the runtime.
     runtime: StoreRuntime = memo.store_runtime
-    collector = OrphanCollector(runtime.deps.kube, runtime.deps.helm, memo.metrics, owner_known=runtime.watches)
+    collector = OrphanCollector(runtime.deps.kube, runtime.deps.helm, memo.metrics, owner_known=runtime.queue.watches)
     memo.orphan_sweep = asyncio.create_task(
         collector.run_forever(memo.settings.orphan_sweep_interval_seconds), name="orphan-sweep"
     )

@@ -1,7 +1,7 @@
 """kopf handlers for Stores: the watch that feeds the store work queue, and the deletion handler.
 
 Thin on purpose: the decisions live in ``storefleet_operator.store`` (observe → decide → act) and the
-I/O in the adapters. Every watch event of a Store goes to the work queue (``StoreRuntime.notice``),
+I/O in the adapters. Every watch event of a Store goes to the work queue (``StoreQueue.notice``),
 the listing at start included, so an operator restart resumes every store where it was; a Store
 being deleted stops its pass, and the deletion handler then uninstalls the release and removes the
 namespace behind the finalizer (``contract.FINALIZER``: the gateway writes it with the Store, kopf adds
@@ -48,9 +48,9 @@ async def build_store_runtime(memo: kopf.Memo, **_: Any) -> None:
             read=lambda: kube.read_cluster_peering(peering.name),
             identity=peering.identity,
             priority=peering.priority,
-            on_change=runtime.set_active,
+            on_change=runtime.queue.set_active,
         )
-        runtime.set_active(False)  # until the first look says otherwise, as kopf starts paused
+        runtime.queue.set_active(False)  # until the first look says otherwise, as kopf starts paused
         memo.peering_follower = asyncio.create_task(follower.run(), name="peering follower")
 
 
@@ -105,7 +105,7 @@ async def notice_store_change(body: kopf.Body, memo: kopf.Memo, event: kopf.RawE
     Store changed (spec, retry request, deletion) and forgets a deleted one. No polling; and the
     queue's list of watched Stores spares the orphan sweep a read per store."""
     runtime: StoreRuntime = memo.store_runtime
-    runtime.notice(body, deleted=event.get("type") == "DELETED")
+    runtime.queue.notice(body, deleted=event.get("type") == "DELETED")
 
 
 OWNED_BY_A_STORE: Final = {contract.LABEL_STORE: kopf.PRESENT, contract.LABEL_STORE_NAMESPACE: kopf.PRESENT}
@@ -123,7 +123,7 @@ async def notice_drift(memo: kopf.Memo, event: kopf.RawEvent, **_: Any) -> None:
     key = drifted_store(event.get("type"), event.get("object") or {})
     if key is not None:
         runtime: StoreRuntime = memo.store_runtime
-        runtime.drifted(key)
+        runtime.queue.drifted(key)
 
 
 @kopf.on.delete(contract.GROUP, contract.VERSION, contract.STORES)

@@ -2,7 +2,7 @@
 
 A converged store is not polled for drift: the operator watches the objects whose change a store's
 owner would notice (its namespace, its Deployments and StatefulSets) and looks at the store again
-when one of them changes (``StoreRuntime.drifted``). What those watches cannot see (a release Secret
+when one of them changes (``StoreQueue.drifted``). What those watches cannot see (a release Secret
 changed by hand, a deleted Ingress) waits for the idle re-look (``idle_resync_seconds``).
 """
 

@@ -5,7 +5,7 @@ A pass gathers what exists (through the adapters), builds a snapshot (pure ``obs
 the pass applies that to what it gathered and decides again, without reading (at most ``MAX_CHAINED``
 actions). Then — whatever happened, failure or cancellation included — it writes the status once and
 posts the pass's Events. It returns when the store should be looked at again; the work queue in
-``runtime.py`` does the waiting.
+``queue.py`` does the waiting.
 """
 
 from __future__ import annotations

@@ -1,28 +1,16 @@
-"""The store work queue and the deletion loop, over one shared runtime (gate, locks, adapters).
+"""One shared runtime for every store (gate, locks, adapters): what one pass does, and the deletion loop.
 
-Every Store the watch shows is in one of three places here: *running* (one task doing passes),
-*parked* (a timer and the change token it waits on) or *held* (due while kopf's peering has this
-replica stand by). A store parked at rest (converged or stalled) keeps only its token and its timer,
-about a kilobyte, and is read again when it wakes; one waiting between provisioning steps keeps its
-object and last status, so a busy store costs no extra reads. A wake-up comes from the watch of the
-Store (``notice``: its spec, a retry request, its deletion), from a watch of what it runs
-(``drifted``), from the gate when a slot frees (``wake``) or from its timer.
-
-Until this queue each Store had a kopf daemon for its whole life: a task, its frames, kopf's copy of
-the object and its invocation context. The operator's RSS grew by 67.8 KiB per idle store then, and
-by 20.2 KiB with the queue (``tests/perf/test_fleet_benchmark.py``, 1000 Ready stores). The
-daemon did three things this module now does itself: it started for every Store kopf listed, it was
-stopped (then cancelled after a grace period) when its Store was deleted, and it stood still while
-peering paused this replica (``set_active``, from ``adapters.peering``). One lock per store keeps a
-pass and the deletion from overlapping.
+``build`` makes the adapters and the provisioning gate once; the work queue (``store.queue``) decides
+when each store gets a pass, and ``pass_once`` is that pass: the Store as last watched with our last
+status, parsed, reconciled (``StoreReconciler.run_pass``) and its status written. The deletion loop
+(kopf's delete handler) runs passes of a Store being deleted until it is gone. One lock per store keeps
+a pass and the deletion from overlapping; a store at rest gives its lock up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
-import json
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -34,7 +22,7 @@ from typing import Any, Final
 from kubernetes import client
 from pyhelm3 import Client as HelmClient
 
-from storefleet_operator import contract, naming
+from storefleet_operator import naming
 from storefleet_operator.adapters.execs import KubernetesExecutor
 from storefleet_operator.adapters.helm import HelmFailed, StoreHelm
 from storefleet_operator.adapters.kube import KubeError, StoreKube
@@ -45,6 +33,7 @@ from storefleet_operator.settings import OperatorSettings
 from storefleet_operator.store.actions.finish import Finish
 from storefleet_operator.store.context import IDLE, Deps, Next
 from storefleet_operator.store.gate import ProvisioningGate
+from storefleet_operator.store.queue import GONE, StoreQueue
 from storefleet_operator.store.reconciler import Emit, StoreReconciler
 from storefleet_operator.store.status import Event, status_patch
 from storefleet_operator.store.telemetry import Telemetry
@@ -53,60 +42,15 @@ log = logging.getLogger(__name__)
 
 PASS_BUDGET_SECONDS: Final = 20.0
 """A pass hands back control (between engine setup steps) after this long, so changes are noticed."""
-STOP_GRACE_SECONDS: Final = 15.0
-"""A store being deleted, or a replica pausing or exiting, stops its running pass at the next step;
-after this long the pass is cancelled (pyhelm3 then terminates helm)."""
-RESUME_SPREAD_SECONDS: Final = 10.0
-"""Stores held while this replica stood by start again spread over this long, not in one second."""
 DELETE_BUDGET_SECONDS: Final = 120.0
 """One deletion handler call waits this long at most before handing back to kopf to retry."""
 LOCK_WAIT_SECONDS: Final = 60.0
-GONE: Final = Next(None, "the Store was deleted or replaced")
 TRIM_AFTER_QUIET_SECONDS: Final = 30.0
 """Freed heap goes back to the system once no store has provisioned for this long (``allocator``)."""
 
 
-def change_token(body: Mapping[str, Any]) -> tuple[object, ...]:
-    """What makes a parked store look again at once: spec (generation), a retry request, deletion."""
-    meta = body.get("metadata") or {}
-    annotations = meta.get("annotations") or {}
-    return (meta.get("generation"), annotations.get(contract.ANNOTATION_REQUESTED_AT), meta.get("deletionTimestamp"))
-
-
-def slim(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The Store as a pass reads it, kept between passes of a busy store: without ``status`` (the runtime
-    keeps its own, which the watch may lag behind) and ``metadata.managedFields`` (the API server's
-    record of field owners, 20 of a Ready Store's 37 KB as dicts), which nothing here reads."""
-    kept = {k: v for k, v in body.items() if k != "status"}
-    kept["metadata"] = {k: v for k, v in (body.get("metadata") or {}).items() if k != "managedFields"}
-    return kept
-
-
-def _status_json(body: Mapping[str, Any]) -> str:
-    return json.dumps(dict(body.get("status") or {}), separators=(",", ":"))
-
-
 def _quiet(_: Event) -> None:
     """Events go nowhere until the handlers attach their poster (unit tests)."""
-
-
-@dataclass(slots=True)
-class _Running:
-    live: dict[str, Any] | None
-    """The Store as last watched (``slim``); None until the first look of a store woken from rest."""
-    task: asyncio.Task[None] | None = None
-    woken: bool = False
-    """A wake-up came during the pass: pass again at once instead of parking."""
-
-
-@dataclass(slots=True)
-class _Parked:
-    handle: asyncio.TimerHandle
-    token: tuple[object, ...]
-    resting: bool
-    """Converged or stalled (an idle wait): a drift wakes it, and nothing but its token is kept."""
-    live: dict[str, Any] | None
-    status: str | None
 
 
 @dataclass
@@ -117,18 +61,8 @@ class StoreRuntime:
     """Makes the poster of a store's Events (``handlers.stores``: a Kubernetes Event and the audit log)."""
     scope: Callable[[Mapping[str, Any]], AbstractContextManager[object]] = lambda _body: contextlib.nullcontext()
     """The logging context of one pass (``handlers.stores``: store, tenant, correlation id)."""
+    queue: StoreQueue = field(init=False)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    _watched: dict[str, str] = field(default_factory=dict)
-    """The uid of every Store the watch has shown and not yet shown deleted, by key (``watches``)."""
-    _running: dict[str, _Running] = field(default_factory=dict)
-    _parked: dict[str, _Parked] = field(default_factory=dict)
-    _held: set[str] = field(default_factory=set)
-    """Stores that came due while this replica stood by (``set_active``)."""
-    _active: bool = True
-    _closing: bool = False
-    _origin: contextvars.Context | None = None
-    """The context of the watch that fed the queue: kopf posts Events through context variables it
-    sets for its handlers, so every pass runs in a copy of it, whoever woke the store."""
 
     @classmethod
     def build(
@@ -170,259 +104,49 @@ class StoreRuntime:
         return runtime
 
     def __post_init__(self) -> None:
-        self.deps.gate.on_turn = self.wake
+        self.queue = StoreQueue(
+            self.deps.gate,
+            run_pass=self.pass_once,
+            read_store=self._read_store,
+            rest_delay=self.idle_resync,
+            retry_delay=self.deps.settings.retry_max_delay_seconds,
+            rested=self._rested,
+            rand=self.deps.rand,
+        )
 
     def lock(self, key: str) -> asyncio.Lock:
         return self._locks.setdefault(key, asyncio.Lock())
 
-    # ---------- what wakes a store ----------
-    def notice(self, body: Mapping[str, Any], *, deleted: bool = False) -> None:
-        """Called for every watch event of a Store, the listings at start and after a pause included:
-        start a store seen for the first time, and wake a parked one when what it waits on changed.
-        Our own status writes change no token, so they wake nobody."""
-        meta = body.get("metadata") or {}
-        key = f"{meta.get('namespace')}/{meta.get('name')}"
-        uid = meta.get("uid")
-        if self._origin is None:
-            self._origin = contextvars.copy_context()
-        if deleted:
-            if self._watched.get(key) == uid:
-                del self._watched[key]
-                self._forget(key)
-            return
-        if not uid:
-            return
-        self._watched[key] = str(uid)
-        token = change_token(body)
-        running = self._running.get(key)
-        if running is not None:
-            running.live = slim(body)
-            if token[2]:
-                self._cancel_later(key)  # being deleted: the pass stops at its next step
-            return
-        parked = self._parked.get(key)
-        if parked is not None and parked.token == token:
-            return
-        self._unpark(key)
-        if token[2]:
-            self._held.discard(key)
-            self.deps.gate.release(key)
-            return  # being deleted: the deletion handler takes over
-        # A busy store's own last status is newer than the watch's (its writes may not have come back).
-        status = parked.status if parked is not None and parked.status is not None else _status_json(body)
-        self._start(key, slim(body), status)
+    async def _read_store(self, namespace: str, name: str) -> dict[str, Any] | None:
+        return await self.deps.kube.read_store(namespace, name)
 
-    def wake(self, key: str) -> None:
-        """Look at the store again now: a slot may have become free for it, or something changed."""
-        running = self._running.get(key)
-        if running is not None:
-            running.woken = True
-            return
-        parked = self._unpark(key)
-        if parked is not None:
-            self._start(key, parked.live, parked.status)
+    def _rested(self, key: str) -> None:
+        lock = self._locks.get(key)
+        if lock is not None and not lock.locked():
+            del self._locks[key]
 
-    def drifted(self, key: str) -> None:
-        """Something the store runs changed under it (``store.drift`` read a watch event of its namespace
-        or a workload): a store at rest looks again now rather than at its idle re-look. A store in the
-        middle of provisioning is left alone: it looks again within seconds anyway, and its own install
-        and rollout cause these changes."""
-        parked = self._parked.get(key)
-        if parked is not None and parked.resting:
-            self.wake(key)
-
-    def watches(self, namespace: str, name: str, uid: str) -> bool:
-        """Does the watch show the Store ``namespace/name`` with this uid now (the orphan sweep asks)?"""
-        return self._watched.get(f"{namespace}/{name}") == uid
-
-    def set_active(self, active: bool) -> None:
-        """Peering lets this replica work (True) or has it stand by for another one (False). Standing by,
-        running passes stop at their next step (cancelled after the grace period) and stores that come
-        due are held; when it may work again they start, spread over a few seconds."""
-        if active == self._active:
-            return
-        self._active = active
-        loop = asyncio.get_running_loop()
-        if active:
-            for key in list(self._held):
-                loop.call_later(self.deps.rand() * RESUME_SPREAD_SECONDS, self._resume, key)
-            return
-        for key in list(self._running):
-            self._cancel_later(key)
-
-    async def close(self) -> None:
-        """The operator is exiting: no new pass starts, and running ones get the grace period."""
-        self._closing = True
-        for key in list(self._parked):
-            self._unpark(key)
-        tasks = [r.task for r in self._running.values() if r.task is not None]
-        if tasks:
-            _, late = await asyncio.wait(tasks, timeout=STOP_GRACE_SECONDS)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
-
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        """(running, parked, held) stores, for tests and the benchmark's notes."""
-        return len(self._running), len(self._parked), len(self._held)
-
-    # ---------- running and parking ----------
-    def _start(self, key: str, live: dict[str, Any] | None, status: str | None) -> None:
-        if self._closing or key in self._running:
-            return
-        if not self._active:
-            self._held.add(key)
-            return
-        self._held.discard(key)
-        running = self._running[key] = _Running(live)
-        context = self._origin.copy() if self._origin is not None else None
-        running.task = asyncio.get_running_loop().create_task(
-            self._run(key, running, status), name=f"store {key}", context=context
-        )
-
-    def _resume(self, key: str) -> None:
-        if key in self._held and key in self._watched:
-            self._start(key, None, None)
-
-    def _stopping(self, key: str) -> bool:
-        running = self._running.get(key)
-        live = running.live if running is not None else None
-        return (
-            self._closing
-            or not self._active
-            or key not in self._watched
-            or (live is not None and bool(change_token(live)[2]))
-        )
-
-    def _cancel_later(self, key: str) -> None:
-        running = self._running.get(key)
-        if running is not None and running.task is not None:
-            asyncio.get_running_loop().call_later(STOP_GRACE_SECONDS, self._cancel_if_stopping, key, running.task)
-
-    def _cancel_if_stopping(self, key: str, task: asyncio.Task[None]) -> None:
-        """Cancel a pass still running after the grace period, unless what stopped it is over (a short
-        stand-by): then it goes on."""
-        if not task.done() and self._stopping(key):
-            task.cancel()
-
-    def _unpark(self, key: str) -> _Parked | None:
-        parked = self._parked.pop(key, None)
-        if parked is not None:
-            parked.handle.cancel()
-        return parked
-
-    def _park(self, key: str, nxt: Next, token: tuple[object, ...], live: dict[str, Any], status: str) -> None:
-        resting = nxt.delay is None
-        delay = self.idle_resync() if resting else float(nxt.delay or 0.0)
-        handle = asyncio.get_running_loop().call_later(delay, self._due, key)
-        if resting:
-            self._parked[key] = _Parked(handle, token, True, None, None)
-            lock = self._locks.get(key)
-            if lock is not None and not lock.locked():
-                del self._locks[key]
-        else:
-            self._parked[key] = _Parked(handle, token, False, live, status)
-
-    def _due(self, key: str) -> None:
-        parked = self._parked.pop(key, None)
-        if parked is not None:
-            self._start(key, parked.live, parked.status)
-
-    def _forget(self, key: str) -> None:
-        """The Store is gone: nothing of it stays here (a running pass finds it gone and ends)."""
-        self._unpark(key)
-        self._held.discard(key)
-        self.deps.gate.release(key)
-        self._cancel_later(key)
-
-    async def _run(self, key: str, running: _Running, status: str | None) -> None:
-        """Passes over one store until it parks, is gone or is stopped."""
-        parked = False
-        try:
-            if running.live is None or status is None:
-                fresh = await self._look_up(key)
-                if fresh is None:
-                    return
-                running.live = running.live or slim(fresh)
-                status = status if status is not None else _status_json(fresh)
-            while not self._stopping(key):
-                live = running.live
-                assert live is not None  # set above, and notice only replaces it
-                token = change_token(live)
-                # A wake-up that came before this pass (the gate freeing a slot while the store was
-                # provisioning) is answered by this pass; left set, it would cost an extra pass right
-                # after the store went idle. Wake-ups and changes during the pass still count.
-                running.woken = False
-                with self.scope(live):
-                    written, nxt = await self._parse_and_pass(key, live, json.loads(status), self.emitter(live))
-                status = json.dumps(written, separators=(",", ":"))
-                if nxt is GONE:
-                    return  # deleted or replaced under us: the deletion handler (if any) takes over
-                if nxt.delay == 0 or running.woken or change_token(running.live) != token:
-                    continue
-                if self._stopping(key):
-                    break
-                self._park(key, nxt, token, running.live, status)
-                parked = True
-                return
-            if not self._active and not self._closing and key in self._watched:
-                self._held.add(key)
-        except asyncio.CancelledError:
-            if not self._closing and key in self._watched and not change_token(running.live or {})[2]:
-                self._held.add(key)  # cancelled standing by: held like a store that stopped in time
-            raise
-        except Exception:
-            # A bug of ours must not leave the store neither running nor parked, looked at by nobody.
-            log.exception("store %s: unexpected error between passes; looking again later", key)
-            if running.live is not None and status is not None and not self._stopping(key):
-                retry = Next(self.deps.settings.retry_max_delay_seconds, "unexpected error")
-                self._park(key, retry, change_token(running.live), running.live, status)
-                parked = True
-        finally:
-            if self._running.get(key) is running:
-                del self._running[key]
-            if not parked:
-                self.deps.gate.release(key)
-            if key in self._held and self._active and not self._closing:
-                # The stand-by that stopped it is over already: no wait for a listing that may not come.
-                asyncio.get_running_loop().call_soon(self._resume, key)
-
-    async def _look_up(self, key: str) -> dict[str, Any] | None:
-        """The Store from the API, for a store woken from rest (nothing of it was kept); None when it is
-        gone. An unreadable Store is asked again rather than started from an empty status, which would
-        rewrite its history."""
-        namespace, name = key.split("/", 1)
-        while not self._stopping(key):
-            try:
-                return await self.deps.kube.read_store(namespace, name)
-            except KubeError as exc:
-                log.warning("store %s: cannot read it, asking again: %s", key, exc)
-                await asyncio.sleep(self.deps.settings.retry_max_delay_seconds / 2)  # as a failed look waits
-        return None
-
-    async def _parse_and_pass(
-        self, key: str, live: Mapping[str, Any], status: Mapping[str, Any], emit: Emit
+    # ---------- one pass ----------
+    async def pass_once(
+        self, key: str, live: Mapping[str, Any], status: Mapping[str, Any], stopping: Callable[[], bool]
     ) -> tuple[Mapping[str, Any], Next]:
-        """One pass over the live object with our last status. Its own frame, so the parsed Store and
-        what the pass gathered are freed before the store parks."""
-        body = {**dict(live), "status": dict(status)}
-        try:
-            store = Store.from_body(body)
-        except InvalidResourceError as exc:
-            return await self.reconciler.reject(body, str(exc), emit), IDLE
-        return await self._pass(key, store, emit, status)
+        """One pass over the Store as last watched with our last status (``queue.PassOnce``). Its own
+        frame, so the parsed Store and what the pass gathered are freed before the store parks."""
+        with self.scope(live):
+            emit = self.emitter(live)
+            body = {**dict(live), "status": dict(status)}
+            try:
+                store = Store.from_body(body)
+            except InvalidResourceError as exc:
+                return await self.reconciler.reject(body, str(exc), emit), IDLE
+            return await self._pass(key, store, emit, status, stopping)
 
     async def _pass(
-        self, key: str, store: Store, emit: Emit, status: Mapping[str, Any]
+        self, key: str, store: Store, emit: Emit, status: Mapping[str, Any], stopping: Callable[[], bool]
     ) -> tuple[Mapping[str, Any], Next]:
         try:
             async with self.lock(key):
                 result = await self.reconciler.run_pass(
-                    store,
-                    emit=emit,
-                    deadline=self.deps.monotonic() + PASS_BUDGET_SECONDS,
-                    stopping=lambda: self._stopping(key),
+                    store, emit=emit, deadline=self.deps.monotonic() + PASS_BUDGET_SECONDS, stopping=stopping
                 )
         except (KubeError, HelmFailed) as exc:
             log.warning("store %s: cannot observe it: %s", key, exc)
