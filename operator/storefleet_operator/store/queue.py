@@ -11,7 +11,7 @@ runtime's (``store.runtime``); this module only decides when it runs.
 
 Until this queue each Store had a kopf daemon for its whole life: a task, its frames, kopf's copy of
 the object and its invocation context. The operator's RSS grew by 67.8 KiB per idle store then, and
-by 20.2 KiB with the queue (``tests/perf/test_fleet_benchmark.py``, 1000 Ready stores). The
+by 20 to 23 KiB with the queue (``tests/perf/test_fleet_benchmark.py``, 1000 Ready stores). The
 daemon did three things this module now does itself: it started for every Store kopf listed, it was
 stopped (then cancelled after a grace period) when its Store was deleted, and it stood still while
 peering paused this replica (``set_active``, from ``adapters.peering``).
