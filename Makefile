@@ -76,7 +76,8 @@ test-unit: python-deps
 	$(PY) -m pytest -m unit $(PYTEST_ARGS)
 
 .PHONY: perf
-perf: deps
+# The dashboard benchmark serves and measures the production build (frontend/dist).
+perf: deps frontend-build
 	$(PY) -m pytest -m perf -s $(PYTEST_ARGS)
 
 # ---------- storefront and the real Medusa backend ----------
