@@ -41,7 +41,7 @@ def test_a_parked_store_wakes_for_what_needs_a_new_pass(after: dict[str, Any], w
     assert (change_token(after) != change_token(body())) is wakes
 
 
-async def test_the_runtime_knows_which_stores_the_watch_shows_by_uid() -> None:
+async def test_the_queue_knows_which_stores_the_watch_shows_by_uid() -> None:
     queue = new_queue(CountingReconciler())
     assert not queue.watches("tenant-alice", "shop", "uid-1")
     queue.notice(body(uid="uid-1"))
@@ -55,7 +55,7 @@ async def test_the_runtime_knows_which_stores_the_watch_shows_by_uid() -> None:
 
 
 class CountingReconciler:
-    """Every pass converges at once (or waits ``delay`` seconds): the worker should then sleep until
+    """Every pass converges at once (or waits ``delay`` seconds): the store should then park until
     something changes."""
 
     def __init__(self, delay: float | None = None) -> None:
