@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import uuid
@@ -62,10 +61,7 @@ def cluster() -> Iterator[LocalCluster]:
     try:
         yield local
     finally:
-        local.stop()
-        # The run directory lives on tmpfs (memory); keep it only when asked, to read its logs.
-        if not os.environ.get("STOREFLEET_KEEP_CLUSTER_DIR"):
-            shutil.rmtree(local.run_dir, ignore_errors=True)
+        local.discard()
 
 
 @pytest.fixture

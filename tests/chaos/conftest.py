@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -39,6 +37,4 @@ def chaos(request: pytest.FixtureRequest) -> Iterator[ChaosPlatform]:
         for process in (gateway, operator):
             if process is not None:
                 process.stop()
-        cluster.stop()
-        if not os.environ.get("STOREFLEET_KEEP_CLUSTER_DIR"):
-            shutil.rmtree(cluster.run_dir, ignore_errors=True)
+        cluster.discard()

@@ -28,8 +28,6 @@ cluster of its own, so it runs first, before the session cluster takes the lock.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,9 +70,7 @@ def realnode_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
     try:
         yield cluster, refs
     finally:
-        cluster.stop()
-        if not os.environ.get("STOREFLEET_KEEP_CLUSTER_DIR"):
-            shutil.rmtree(cluster.run_dir, ignore_errors=True)
+        cluster.discard()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -240,6 +241,13 @@ class LocalCluster:
             stop_process_group(proc.popen)  # already signalled above: this waits, and kills if need be
             proc.log_file.close()
         self._processes.clear()
+
+    def discard(self) -> None:
+        """Stop, then remove the run directory (on tmpfs, so memory: a real node's is over a gigabyte),
+        unless ``STOREFLEET_KEEP_CLUSTER_DIR`` is set to keep it for its logs. For tests' clusters."""
+        self.stop()
+        if not os.environ.get("STOREFLEET_KEEP_CLUSTER_DIR"):
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
     # ---------- access ----------
     @property

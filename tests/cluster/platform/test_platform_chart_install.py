@@ -42,9 +42,7 @@ def charted() -> Iterator[LocalCluster]:
     try:
         yield cluster
     finally:
-        cluster.stop()
-        if not os.environ.get("STOREFLEET_KEEP_CLUSTER_DIR"):
-            shutil.rmtree(cluster.run_dir, ignore_errors=True)
+        cluster.discard()
 
 
 def release(cluster: LocalCluster) -> dict[str, Any]:
