@@ -9,7 +9,12 @@ One operator process, as deployed (the platform's defaults), on the local contro
 3. the whole fleet idle for ``IDLE_SECONDS``: the operator's CPU (share of one core) and its RSS, also
    measured after the small burst, which gives the memory each idle store adds;
 4. a spec change to a few idle stores, one at a time: seconds until the operator acted on it (a
-   condition carries the new generation) and until the store was Ready at the new generation.
+   condition carries the new generation) and until the store was Ready at the new generation;
+5. the provisioning benchmark's direct baseline (``bench_baseline.py``: namespace, Secret, helm
+   ``--wait`` and setup, no operator) for ``STOREFLEET_FLEET_SMALL`` stores, once before any Store exists
+   and once beside the whole Ready fleet with the operator stopped (its orphan sweep would take the
+   baseline's namespaces for leftovers). What a large fleet costs the control plane by itself, which
+   the operator's backlog burst pays too, is the ratio of the two.
 
 Prints one table; the targets it is read against are in the README's Performance section. The only
 assertions are that every store became Ready and every change was acted on: a timed assertion would
@@ -28,11 +33,13 @@ from typing import Any
 import pytest
 from kubernetes import client
 from tests.cluster.operator.storeops import new_tenant_namespace
+from tests.perf.conftest import BASELINE_NAMESPACE_PREFIX, clear_fleet
 from tests.perf.procstats import cpu_seconds, peak_rss_kib, status_kib, total_cpu_seconds
 from tests.perf.test_provisioning_benchmark import (
     CONCURRENCY,
     api_requests,
     report_requests,
+    run_baseline,
     store_manifests,
     summary,
     wait_all_ready,
@@ -140,8 +147,11 @@ def spec_change(cluster: LocalCluster, namespace: str, name: str, timeout: float
         api.close()
 
 
-@pytest.mark.timeout(1200 + 60 * (SMALL + LARGE))
+@pytest.mark.timeout(1200 + 60 * (3 * SMALL + LARGE))
 def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
+    direct_empty = run_baseline(clean_fleet, SMALL, f"{BASELINE_NAMESPACE_PREFIX}e")
+    clear_fleet(clean_fleet)  # its namespaces gone before the operator's first burst
+    print(f"\ndirect baseline, {SMALL} stores, empty cluster: {json.dumps(direct_empty)}", flush=True)
     env = {"STOREFLEET_OPERATOR_MAX_CONCURRENT_PROVISIONS": str(CONCURRENCY)}
     operator = OperatorProcess(clean_fleet, env=env)
     operator.start()
@@ -156,6 +166,7 @@ def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
         changes = [spec_change(clean_fleet, namespace, name) for name in names]
     finally:
         operator.stop()
+    direct_fleet = run_baseline(clean_fleet, SMALL, f"{BASELINE_NAMESPACE_PREFIX}f")  # the teardown removes it
     acted, again_ready = [c[0] for c in changes], [c[1] for c in changes]
     print(f"\nFleet benchmark: bursts of {SMALL} then {LARGE} more (half WooCommerce, half Medusa), "
           f"concurrency {CONCURRENCY}, then {SMALL + LARGE} Ready stores idle")  # fmt: skip
@@ -175,6 +186,14 @@ def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
                 before, after = small[component], large.get(component, 0.0)
                 ratio = f"{after / before:>8.2f}" if before else f"{'-':>8}"
                 print(f"{'... ' + component.split(':', 1)[1]:30}{before:>10.2f}{after:>10.2f}{ratio}")
+    direct, fleet = f"direct baseline, {SMALL} stores", f"by {SMALL + LARGE}"
+    print(f"{direct:30}{'empty':>10}{fleet:>10}{'ratio':>8}")
+    for label, key in [("throughput", "throughput"), ("control plane CPU/store", "cluster_cpu_per_store")]:
+        print(f"{'... ' + label:30}{direct_empty[key]:>10.1f}{direct_fleet[key]:>10.1f}"
+              f"{direct_fleet[key] / direct_empty[key]:>8.2f}")  # fmt: skip
+    own = (large["throughput"] / small["throughput"]) / (direct_fleet["throughput"] / direct_empty["throughput"])
+    print(f"backlog throughput ratio over the direct one's  {own:.2f} (1: the fleet slows the operator no more "
+          f"than it slows the cluster)")  # fmt: skip
     print(f"idle operator CPU (% of a core)  {100 * quiet['cpu_share']:.2f} ({100 * small_idle['cpu_share']:.2f} "
           f"with {SMALL} stores)")  # fmt: skip
     print(f"idle control plane CPU (% of a core) {100 * quiet['cluster_cpu_share']:.1f} "

@@ -28,6 +28,7 @@ import pytest
 from kubernetes import client, watch
 from kubernetes.client.exceptions import ApiException
 from tests.cluster.operator.storeops import new_tenant_namespace, status_of, wait_gone
+from tests.perf.conftest import BASELINE_NAMESPACE_PREFIX
 from tests.perf.procstats import cpu_seconds, peak_rss_kib, total_cpu_seconds
 
 from storefleet_localcluster.cluster import LocalCluster
@@ -200,7 +201,8 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
         operator.stop()
 
 
-def run_baseline(cluster: LocalCluster) -> dict[str, float]:
+def run_baseline(cluster: LocalCluster, n: int = N, prefix: str = BASELINE_NAMESPACE_PREFIX) -> dict[str, float]:
+    """``bench_baseline.py`` for ``n`` stores in namespaces ``<prefix>b000``...; deletes them without waiting."""
     components = cluster.component_pids()
     cluster_before = total_cpu_seconds(components)
     api = cluster.api_client()
@@ -210,17 +212,19 @@ def run_baseline(cluster: LocalCluster) -> dict[str, float]:
             sys.executable,
             str(BASELINE),
             "--n",
-            str(N),
+            str(n),
             "--concurrency",
             str(CONCURRENCY),
             "--kubeconfig",
             str(cluster.kubeconfig),
             "--helm",
             str(cluster.bin_dir / "helm"),
+            "--prefix",
+            prefix,
         ],
         capture_output=True,
         text=True,
-        timeout=300 + 60 * N,
+        timeout=300 + 60 * n,
         check=False,
         env=cluster.env(),
     )
@@ -229,11 +233,11 @@ def run_baseline(cluster: LocalCluster) -> dict[str, float]:
     api.close()
     assert out.returncode == 0, out.stderr[-4000:]
     result: dict[str, Any] = json.loads(out.stdout)
-    for i in range(N):
-        cluster.kubectl("delete", "namespace", f"bench-base-b{i:03d}", "--wait=false", check=False)
+    for i in range(n):
+        cluster.kubectl("delete", "namespace", f"{prefix}b{i:03d}", "--wait=false", check=False)
     measured = summary(result["durations"], result["total"], result["peak_rss_kib"], result["cpu_seconds"], cluster_cpu)
-    measured["api_requests_per_store"] = requests.total() / N
-    report_requests("baseline", requests)
+    measured["api_requests_per_store"] = requests.total() / n
+    report_requests(f"baseline, {n} stores", requests, n)
     return measured
 
 
