@@ -20,6 +20,8 @@ from datetime import timedelta
 from typing import Any, Final
 
 from storefleet_operator import naming
+from storefleet_operator.adapters.helm import HelmFailed
+from storefleet_operator.adapters.kube import KubeError
 from storefleet_operator.models import Reason, Store, StoreStatus, mark_stalled
 from storefleet_operator.retry import Backoff
 from storefleet_operator.store import decide as d
@@ -47,7 +49,7 @@ class PassResult:
     """The Store was deleted or replaced during the pass: the queue has nothing more to do for it."""
     patch: Mapping[str, object] | None = None
     """The status patch the pass ended with (``status.status_patch``), as written or found unchanged;
-    None when nothing was written (the Store was gone)."""
+    None when nothing was written: the Store was gone, or not to be worked on yet (no finalizer)."""
 
 
 NOTHING_OBSERVED: Final = obs.Raw(None, False, False, (), (), None)
@@ -188,6 +190,12 @@ class StoreReconciler:
             gone, nxt = refusal, IDLE if refusal.retry_in is None else Next(refusal.retry_in, refusal.message)
         except StepFailed as failure:
             nxt = self._failed(p, failure)
+        except (KubeError, HelmFailed) as exc:
+            # A call no action answers for as a step failure (the fresh read of the Store, say): what
+            # the pass did until then is written and posted below, and handed back to the queue, so
+            # the next pass goes on from there instead of accepting the store a second time.
+            log.warning("store %s: %s", key, exc)
+            nxt = self.unreachable(exc)
         finally:
             deps.telemetry.steps_finished(store.spec.engine, before, p.status.steps)
             if gone is None:  # also on cancellation: the pass's status and events always go out
@@ -209,6 +217,10 @@ class StoreReconciler:
             return PassResult(action, nxt, p.status, gone=gone.retry_in is None)
         log.info("store %s: %s, next look in %s", key, ran, "idle" if nxt.idle else f"{nxt.delay:.1f} s")
         return PassResult(action, nxt, p.status, patch=patch)
+
+    def unreachable(self, exc: Exception) -> Next:
+        """When to look again after the API server or helm could not answer: half the longest retry."""
+        return Next(self.deps.settings.retry_max_delay_seconds / 2, str(exc))
 
     def _failed(self, p: Pass, failure: StepFailed) -> Next:
         settings = self.deps.settings

@@ -35,7 +35,7 @@ from storefleet_operator.store.context import IDLE, Deps, Next
 from storefleet_operator.store.gate import ProvisioningGate
 from storefleet_operator.store.queue import GONE, StoreQueue
 from storefleet_operator.store.reconciler import Emit, StoreReconciler
-from storefleet_operator.store.status import Event, status_patch
+from storefleet_operator.store.status import Event
 from storefleet_operator.store.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
@@ -148,16 +148,20 @@ class StoreRuntime:
                 result = await self.reconciler.run_pass(
                     store, emit=emit, deadline=self.deps.monotonic() + PASS_BUDGET_SECONDS, stopping=stopping
                 )
-        except (KubeError, HelmFailed) as exc:
+        except (KubeError, HelmFailed) as exc:  # before anything was made: the status stays as it was
             log.warning("store %s: cannot observe it: %s", key, exc)
-            return status, Next(self.deps.settings.retry_max_delay_seconds / 2, str(exc))
+            return status, self.reconciler.unreachable(exc)
         except Exception:
             log.exception("store %s: unexpected error in a reconcile pass", key)
             return status, Next(self.deps.settings.retry_max_delay_seconds, "unexpected error")
         if result.gone:
             return status, GONE
-        patch = result.patch if result.patch is not None else status_patch(result.status, store.metadata.generation)
-        return patch, result.next
+        if result.patch is None:
+            # Not started (the Store does not carry the finalizer yet): nothing was written and no
+            # Event posted, so the next pass starts again from the status as it was. Handing back
+            # the pass's unwritten status would make the next pass skip the Accepted Event.
+            return status, result.next
+        return result.patch, result.next
 
     def idle_resync(self) -> float:
         """Seconds until an idle store is looked at again: the idle_resync_seconds setting spread by +-10%,

@@ -14,7 +14,9 @@ import pytest
 from tests.unit.operator.storekit import MemoryKube, RecordingHelm, deps, store, with_adapters
 
 from storefleet_operator import contract, naming
+from storefleet_operator.adapters.kube import KubeError
 from storefleet_operator.store import status as st
+from storefleet_operator.store.guard import FINALIZER_WAIT_SECONDS
 from storefleet_operator.store.reconciler import StoreReconciler
 from storefleet_operator.store.runtime import StoreRuntime, _deletable
 from storefleet_operator.store.values import values_digest
@@ -198,3 +200,66 @@ async def test_the_heap_is_trimmed_once_the_provisioning_gate_has_been_empty_a_w
 def test_idle_stores_look_again_spread_over_a_tenth_either_side(rand: float, share: float) -> None:
     runtime = StoreRuntime(dataclasses.replace(deps(), rand=lambda: rand), StoreReconciler(deps()))
     assert runtime.idle_resync() == pytest.approx(share * runtime.deps.settings.idle_resync_seconds)
+
+
+class FinalizerLateKube(FreshStoreKube):
+    """A Store created by kubectl: kopf adds the finalizer a moment after the first pass looks."""
+
+    def __init__(self, uid: str) -> None:
+        super().__init__(uid)
+        self.finalized = False
+
+    async def read_store(self, namespace: str, name: str) -> dict[str, Any]:
+        finalizers = [contract.FINALIZER] if self.finalized else []
+        return {"metadata": {"name": name, "uid": self.uid, "finalizers": finalizers}}
+
+
+async def test_a_pass_that_waits_for_the_finalizer_leaves_the_status_as_it_was() -> None:
+    """The first pass may not start before the finalizer is on: it writes nothing and posts no Event,
+    so the pass after it still sees a new store, and Accepted is posted (and written) exactly once."""
+    kube = FinalizerLateKube("u-3")
+    d = with_adapters(deps(), kube, UnlockedHelm())
+    events: list[Any] = []
+    runtime = StoreRuntime(d, StoreReconciler(d), emitter=lambda _body: events.append)
+    live = store(uid="u-3").model_dump(mode="json", by_alias=True, exclude_none=True)
+    live.pop("status", None)
+
+    status, nxt = await runtime.pass_once("tenant-alice/shop", live, {}, lambda: False)
+    assert (status, nxt.delay, events, kube.patches) == ({}, FINALIZER_WAIT_SECONDS, [], [])
+
+    kube.finalized = True
+    status, nxt = await runtime.pass_once("tenant-alice/shop", live, status, lambda: False)
+    assert [e.reason for e in events] == ["Accepted", "Provisioning", "Provisioning", "Installing"]
+    assert [h["phase"] for h in status["history"]] == ["Requested", "Provisioning"]  # type: ignore[index]
+
+
+class UnreadableOnceKube(FreshStoreKube):
+    """The fresh read of the Store before the release fails once (the API server did not answer)."""
+
+    def __init__(self, uid: str) -> None:
+        super().__init__(uid)
+        self.reads = 0
+
+    async def read_store(self, namespace: str, name: str) -> dict[str, Any]:
+        self.reads += 1
+        if self.reads == 3:  # EnsureNamespace and EnsureCredentials read it first; Install third
+            raise KubeError("read store: the API server did not answer")
+        return await super().read_store(namespace, name)
+
+
+async def test_a_pass_cut_short_by_the_api_server_hands_back_what_it_wrote() -> None:
+    """The namespace and credentials were made, written and posted; the queue gets that status back,
+    so the next pass goes on from Provisioning instead of accepting the store a second time."""
+    kube = UnreadableOnceKube("u-4")
+    d = with_adapters(deps(), kube, UnlockedHelm())
+    events: list[Any] = []
+    runtime = StoreRuntime(d, StoreReconciler(d), emitter=lambda _body: events.append)
+    live = store(uid="u-4").model_dump(mode="json", by_alias=True, exclude_none=True)
+    live.pop("status", None)
+
+    status, nxt = await runtime.pass_once("tenant-alice/shop", live, {}, lambda: False)
+    assert nxt.delay == d.settings.retry_max_delay_seconds / 2 and "did not answer" in nxt.message
+    assert kube.patches == [status] and [e.reason for e in events] == ["Accepted", "Provisioning", "Provisioning"]
+    assert [h["phase"] for h in status["history"]] == ["Requested", "Provisioning"]  # type: ignore[index]
+    _, next_events = st.begin_pass(store(uid="u-4", status=dict(status)), datetime.now(UTC))
+    assert next_events == [], "the next pass starts from what was written: nothing to accept again"
