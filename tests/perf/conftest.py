@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import pytest
 from kubernetes import client
@@ -54,20 +54,25 @@ def clear_fleet(cluster: LocalCluster, timeout: float = 600) -> None:
             for ns in core.list_namespace().items
             if ns.metadata.name.startswith(BASELINE_NAMESPACE_PREFIX)
         ]
-        for name in leftovers:
-            with contextlib.suppress(ApiException):
-                core.delete_namespace(name)
-        # The namespace controller removes two or three store namespaces a second here (1000 in 7 min).
-        deadline = time.monotonic() + max(timeout, 2.0 * len(leftovers))
-        while time.monotonic() < deadline:
-            stores = custom.list_cluster_custom_object(contract.GROUP, contract.VERSION, contract.STORES)["items"]
-            present = {ns.metadata.name for ns in core.list_namespace().items}
-            if not stores and not present & set(leftovers):
-                return
+        delete_namespaces(core, leftovers, timeout)
+        deadline = time.monotonic() + timeout
+        while custom.list_cluster_custom_object(contract.GROUP, contract.VERSION, contract.STORES)["items"]:
+            assert time.monotonic() < deadline, "the fleet did not clear: Stores are left"
             time.sleep(1)
-        raise AssertionError(f"the fleet did not clear: {len(stores)} Stores, namespaces {present & set(leftovers)}")
     finally:
         api.close()
+
+
+def delete_namespaces(core: client.CoreV1Api, names: Collection[str], timeout: float = 600) -> None:
+    """Delete the namespaces and wait until they are gone: ``timeout`` seconds, or two per namespace if
+    that is longer (the namespace controller removes two or three store namespaces a second here)."""
+    for name in names:
+        with contextlib.suppress(ApiException):
+            core.delete_namespace(name)
+    deadline = time.monotonic() + max(timeout, 2.0 * len(names))
+    while present := {ns.metadata.name for ns in core.list_namespace().items} & set(names):
+        assert time.monotonic() < deadline, f"{len(present)} namespaces not gone, e.g. {sorted(present)[:5]}"
+        time.sleep(1)
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 from kubernetes import client
 from tests.cluster.operator.storeops import new_tenant_namespace
-from tests.perf.conftest import BASELINE_NAMESPACE_PREFIX, clear_fleet
+from tests.perf.conftest import BASELINE_NAMESPACE_PREFIX
 from tests.perf.procstats import cpu_seconds, peak_rss_kib, status_kib, total_cpu_seconds
 from tests.perf.test_provisioning_benchmark import (
     CONCURRENCY,
@@ -149,8 +149,7 @@ def spec_change(cluster: LocalCluster, namespace: str, name: str, timeout: float
 
 @pytest.mark.timeout(1200 + 60 * (3 * SMALL + LARGE))
 def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
-    direct_empty = run_baseline(clean_fleet, SMALL, f"{BASELINE_NAMESPACE_PREFIX}e")
-    clear_fleet(clean_fleet)  # its namespaces gone before the operator's first burst
+    direct_empty = run_baseline(clean_fleet, SMALL, f"{BASELINE_NAMESPACE_PREFIX}e")  # gone when it returns
     print(f"\ndirect baseline, {SMALL} stores, empty cluster: {json.dumps(direct_empty)}", flush=True)
     env = {"STOREFLEET_OPERATOR_MAX_CONCURRENT_PROVISIONS": str(CONCURRENCY)}
     operator = OperatorProcess(clean_fleet, env=env)
@@ -166,7 +165,7 @@ def test_backlog_throughput_and_idle_fleet(clean_fleet: LocalCluster) -> None:
         changes = [spec_change(clean_fleet, namespace, name) for name in names]
     finally:
         operator.stop()
-    direct_fleet = run_baseline(clean_fleet, SMALL, f"{BASELINE_NAMESPACE_PREFIX}f")  # the teardown removes it
+    direct_fleet = run_baseline(clean_fleet, SMALL, f"{BASELINE_NAMESPACE_PREFIX}f")
     acted, again_ready = [c[0] for c in changes], [c[1] for c in changes]
     print(f"\nFleet benchmark: bursts of {SMALL} then {LARGE} more (half WooCommerce, half Medusa), "
           f"concurrency {CONCURRENCY}, then {SMALL + LARGE} Ready stores idle")  # fmt: skip

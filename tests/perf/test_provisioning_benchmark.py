@@ -30,7 +30,7 @@ import pytest
 from kubernetes import client, watch
 from kubernetes.client.exceptions import ApiException
 from tests.cluster.operator.storeops import new_tenant_namespace, status_of, wait_gone
-from tests.perf.conftest import BASELINE_NAMESPACE_PREFIX, clear_fleet
+from tests.perf.conftest import BASELINE_NAMESPACE_PREFIX, delete_namespaces
 from tests.perf.procstats import cpu_seconds, peak_rss_kib, total_cpu_seconds
 
 from storefleet_localcluster.cluster import LocalCluster
@@ -47,6 +47,8 @@ CONCURRENCY = int(
 """The operator's default provisioning limit unless STOREFLEET_BENCH_CONCURRENCY says (to find the best one)."""
 BASELINE = Path(__file__).with_name("bench_baseline.py")
 ROUNDS = int(os.environ.get("STOREFLEET_BENCH_ROUNDS", "3"))
+if ROUNDS < 1:
+    raise ValueError(f"STOREFLEET_BENCH_ROUNDS must be 1 or more (each side runs that many times), not {ROUNDS}")
 """Operator and baseline take turns this many times, the order alternating, and the table gives the median
 of the rounds' ratios. Single runs of either side spread by about ±0.15 here; most of it is kwok's CPU per
 store, which varied by 10% between two runs of the same side."""
@@ -208,7 +210,8 @@ def run_operator(cluster: LocalCluster) -> dict[str, float]:
 
 
 def run_baseline(cluster: LocalCluster, n: int = N, prefix: str = BASELINE_NAMESPACE_PREFIX) -> dict[str, float]:
-    """``bench_baseline.py`` for ``n`` stores in namespaces ``<prefix>b000``...; deletes them without waiting."""
+    """``bench_baseline.py`` for ``n`` stores in namespaces ``<prefix>b000``...; then deletes them and waits
+    until they are gone, so whatever runs next measures an empty cluster."""
     components = cluster.component_pids()
     cluster_before = total_cpu_seconds(components)
     api = cluster.api_client()
@@ -236,11 +239,12 @@ def run_baseline(cluster: LocalCluster, n: int = N, prefix: str = BASELINE_NAMES
     )
     cluster_cpu = total_cpu_seconds(components) - cluster_before
     requests = api_requests(api) - requests_before
-    api.close()
+    try:
+        delete_namespaces(client.CoreV1Api(api), [f"{prefix}b{i:03d}" for i in range(n)])
+    finally:
+        api.close()
     assert out.returncode == 0, out.stderr[-4000:]
     result: dict[str, Any] = json.loads(out.stdout)
-    for i in range(n):
-        cluster.kubectl("delete", "namespace", f"{prefix}b{i:03d}", "--wait=false", check=False)
     measured = summary(result["durations"], result["total"], result["peak_rss_kib"], result["cpu_seconds"], cluster_cpu)
     measured["api_requests_per_store"] = requests.total() / n
     report_requests(f"baseline, {n} stores", requests, n)
@@ -255,10 +259,8 @@ def test_operator_against_direct_helm_and_exec(clean_fleet: LocalCluster) -> Non
         if r % 2 == 0:
             operator = run_operator(clean_fleet)
             baseline = run_baseline(clean_fleet, N, prefix)
-            clear_fleet(clean_fleet)  # the baseline's namespaces gone before the next round measures
         else:
             baseline = run_baseline(clean_fleet, N, prefix)
-            clear_fleet(clean_fleet)  # and before the operator's turn
             operator = run_operator(clean_fleet)
         print(f"\nround {r + 1}: operator {json.dumps(operator)}\nbaseline {json.dumps(baseline)}", flush=True)
         rounds.append((operator, baseline))
