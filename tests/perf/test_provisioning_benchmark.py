@@ -47,11 +47,11 @@ CONCURRENCY = int(
 """The operator's default provisioning limit unless STOREFLEET_BENCH_CONCURRENCY says (to find the best one)."""
 BASELINE = Path(__file__).with_name("bench_baseline.py")
 ROUNDS = int(os.environ.get("STOREFLEET_BENCH_ROUNDS", "3"))
-if ROUNDS < 1:
-    raise ValueError(f"STOREFLEET_BENCH_ROUNDS must be 1 or more (each side runs that many times), not {ROUNDS}")
 """Operator and baseline take turns this many times, the order alternating, and the table gives the median
 of the rounds' ratios. Single runs of either side spread by about ±0.15 here; most of it is kwok's CPU per
 store, which varied by 10% between two runs of the same side."""
+if ROUNDS < 1:
+    raise ValueError(f"STOREFLEET_BENCH_ROUNDS must be 1 or more (each side runs that many times), not {ROUNDS}")
 
 
 def percentile(values: list[float], q: float) -> float:
