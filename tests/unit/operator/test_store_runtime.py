@@ -202,6 +202,17 @@ def test_idle_stores_look_again_spread_over_a_tenth_either_side(rand: float, sha
     assert runtime.idle_resync() == pytest.approx(share * runtime.deps.settings.idle_resync_seconds)
 
 
+def runtime_over(kube: FreshStoreKube) -> tuple[StoreRuntime, list[Any], dict[str, Any]]:
+    """A runtime over ``kube`` and a helm with nothing in flight; the Events it posts; the Store as
+    the watch shows it before any status (uid ``kube.uid``)."""
+    d = with_adapters(deps(), kube, UnlockedHelm())
+    events: list[Any] = []
+    runtime = StoreRuntime(d, StoreReconciler(d), emitter=lambda _body: events.append)
+    live = store(uid=kube.uid).model_dump(mode="json", by_alias=True, exclude_none=True)
+    live.pop("status", None)
+    return runtime, events, live
+
+
 class FinalizerLateKube(FreshStoreKube):
     """A Store created by kubectl: kopf adds the finalizer a moment after the first pass looks."""
 
@@ -218,11 +229,7 @@ async def test_a_pass_that_waits_for_the_finalizer_leaves_the_status_as_it_was()
     """The first pass may not start before the finalizer is on: it writes nothing and posts no Event,
     so the pass after it still sees a new store, and Accepted is posted (and written) exactly once."""
     kube = FinalizerLateKube("u-3")
-    d = with_adapters(deps(), kube, UnlockedHelm())
-    events: list[Any] = []
-    runtime = StoreRuntime(d, StoreReconciler(d), emitter=lambda _body: events.append)
-    live = store(uid="u-3").model_dump(mode="json", by_alias=True, exclude_none=True)
-    live.pop("status", None)
+    runtime, events, live = runtime_over(kube)
 
     status, nxt = await runtime.pass_once("tenant-alice/shop", live, {}, lambda: False)
     assert (status, nxt.delay, events, kube.patches) == ({}, FINALIZER_WAIT_SECONDS, [], [])
@@ -251,14 +258,10 @@ async def test_a_pass_cut_short_by_the_api_server_hands_back_what_it_wrote() -> 
     """The namespace and credentials were made, written and posted; the queue gets that status back,
     so the next pass goes on from Provisioning instead of accepting the store a second time."""
     kube = UnreadableOnceKube("u-4")
-    d = with_adapters(deps(), kube, UnlockedHelm())
-    events: list[Any] = []
-    runtime = StoreRuntime(d, StoreReconciler(d), emitter=lambda _body: events.append)
-    live = store(uid="u-4").model_dump(mode="json", by_alias=True, exclude_none=True)
-    live.pop("status", None)
+    runtime, events, live = runtime_over(kube)
 
     status, nxt = await runtime.pass_once("tenant-alice/shop", live, {}, lambda: False)
-    assert nxt.delay == d.settings.retry_max_delay_seconds / 2 and "did not answer" in nxt.message
+    assert nxt.delay == runtime.deps.settings.retry_max_delay_seconds / 2 and "did not answer" in nxt.message
     assert kube.patches == [status] and [e.reason for e in events] == ["Accepted", "Provisioning", "Provisioning"]
     assert [h["phase"] for h in status["history"]] == ["Requested", "Provisioning"]  # type: ignore[index]
     _, next_events = st.begin_pass(store(uid="u-4", status=dict(status)), datetime.now(UTC))
